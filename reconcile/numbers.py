@@ -1,0 +1,154 @@
+"""Number parsing and rounding: Decimal everywhere, half-up as Chinese documents round.
+
+Cells arrive as floats (calamine), ints, or text typed by hand: "1,234.56", full-width
+digits, "（12.5）" for a negative, "—" for empty, "5分", "12.5万元", "10.93%".
+:func:`parse_number` turns any of these into a :class:`ParsedNumber` or says why not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+TEN_THOUSAND = Decimal(10000)
+
+# Text that means "nothing here".
+EMPTY_MARKERS = frozenset({"", "-", "—", "——", "–", "－", "/", "／", "无", "n/a", "na", "none", "null", "nan", "\\"})
+
+# Units allowed after a number; the unit says nothing about the value's scale here
+# (the caller knows whether the column is 万元 or 元).
+_UNIT_SUFFIX = re.compile(r"(万元|元|分|%|％|个|人|次|台|套|项|座|条|张|名|户|天|月|年)$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNumber:
+    """Result of parsing one cell.
+
+    value: the number (None when the cell is empty or not a number).
+    decimals: how many decimal places the department wrote (None if unknown).
+    percent_sign: the text carried a "%".
+    unit: a unit suffix found in the text ("万元", "分", …), else None.
+    problem: a Chinese reason when the cell holds text that is not a number.
+    """
+
+    value: Decimal | None
+    decimals: int | None = None
+    percent_sign: bool = False
+    unit: str | None = None
+    problem: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None and self.problem is None
+
+
+EMPTY = ParsedNumber(None)
+
+
+def decimal_places(d: Decimal) -> int:
+    exp = d.normalize().as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+def _from_float(f: float) -> Decimal:
+    # repr gives the shortest string that round-trips: what the user typed.
+    if f.is_integer() and abs(f) < 1e15:
+        return Decimal(int(f))
+    return Decimal(repr(f))
+
+
+def parse_number(raw: object) -> ParsedNumber:
+    """Parse a cell value into a Decimal. Never raises."""
+    if raw is None:
+        return EMPTY
+    if isinstance(raw, bool):
+        return ParsedNumber(None, problem=f"“{raw}”不是数字")
+    if isinstance(raw, int):
+        return ParsedNumber(Decimal(raw), 0)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return ParsedNumber(None, problem="不是有效数字")
+        d = _from_float(raw)
+        return ParsedNumber(d, decimal_places(d))
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            return ParsedNumber(None, problem="不是有效数字")
+        return ParsedNumber(raw, decimal_places(raw))
+    if not isinstance(raw, str):
+        return ParsedNumber(None, problem=f"“{raw}”不是数字")
+    return _parse_text(raw)
+
+
+def _parse_text(raw: str) -> ParsedNumber:
+    text = unicodedata.normalize("NFKC", raw)
+    text = re.sub(r"\s+", "", text)
+    if text.lower() in EMPTY_MARKERS:
+        return EMPTY
+    negative = False
+    if len(text) >= 2 and text[0] == "(" and text[-1] == ")":
+        negative, text = True, text[1:-1]
+    percent = False
+    unit = None
+    m = _UNIT_SUFFIX.search(text)
+    if m and m.start() > 0:
+        unit = m.group(1)
+        percent = unit == "%"
+        text = text[: m.start()]
+        if text and text[-1] == ")" and text.startswith("("):
+            negative, text = True, text[1:-1]
+    text = text.replace(",", "")
+    if text.startswith("¥") or text.startswith("￥"):
+        text = text[1:]
+    if not _NUMBER.match(text):
+        return ParsedNumber(None, problem=f"“{raw.strip()}”不是数字")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex already guards this
+        return ParsedNumber(None, problem=f"“{raw.strip()}”不是数字")
+    if not value.is_finite():
+        return ParsedNumber(None, problem=f"“{raw.strip()}”不是数字")
+    if negative:
+        value = -value
+    return ParsedNumber(value, decimal_places(value), percent, unit)
+
+
+def parse_percent(raw: object, percent_formatted: bool = False) -> ParsedNumber:
+    """Parse a stated percentage into percent points: 10.93, "10.93%", and 0.1093 in a
+    cell formatted as a percentage all give 10.93."""
+    parsed = parse_number(raw)
+    if parsed.value is None:
+        return parsed
+    if percent_formatted and not isinstance(raw, str):
+        value = (parsed.value * HUNDRED).normalize()
+        if value == value.to_integral():
+            value = value.quantize(Decimal(1))
+        return ParsedNumber(value, decimal_places(value), True, "%")
+    return parsed
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def format_amount(value: Decimal | None) -> str:
+    """An amount the way the seed report writes it: two decimals at most, no trailing
+    zeros (486.2, 6202.69, 10)."""
+    if value is None:
+        return ""
+    d = round_half_up(value, 2).normalize()
+    if d == d.to_integral():
+        d = d.quantize(Decimal(1))
+    text = format(d, "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def format_rate(value: Decimal | None) -> str:
+    """A percentage with exactly two decimals (10.93)."""
+    if value is None:
+        return ""
+    return format(round_half_up(value, 2), "f")

@@ -1,0 +1,1 @@
+"""Reading returned workbooks: preflight, raw grid, tables, the typed model."""

@@ -1,0 +1,123 @@
+"""The raw grid of a workbook: cell values, merged ranges, number formats, widths.
+
+Values come from python-calamine (fast, and reads .xls too); everything calamine
+does not report (number formats, formulas without cached values, hidden rows,
+widths) comes from the preflight scan of the sheet XML. The annotated-workbook
+writer reproduces input sheets from this, and the sheet readers build the model
+from it. Row and column indexes here are 0-based.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reconcile.reading.preflight import Preflight, Unreadable, preflight
+
+
+@dataclass
+class RawSheet:
+    name: str
+    rows: list[list[Any]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
+    hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    col_widths: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, r: int, c: int) -> Any:
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                v = row[c]
+                return None if v == "" else v
+        return None
+
+    def is_percent(self, r: int, c: int) -> bool:
+        return "%" in self.number_formats.get((r, c), "")
+
+    def merged_origin(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Every covered cell of a merged range → its top-left cell."""
+        out = {}
+        for r0, c0, r1, c1 in self.merged:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        out[(r, c)] = (r0, c0)
+        return out
+
+
+@dataclass
+class RawWorkbook:
+    path: Path
+    kind: str
+    sheets: list[RawSheet]
+
+    def sheet(self, name: str) -> RawSheet | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+def read_raw(path: Path) -> RawWorkbook:
+    """Preflight then read every sheet. Raises :class:`Unreadable`."""
+    scan = preflight(path)
+    return read_scanned(path, scan)
+
+
+def read_scanned(path: Path, scan: Preflight) -> RawWorkbook:
+    import python_calamine
+
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error classes
+        text = str(exc)
+        if "password" in text.lower() or "Password" in type(exc).__name__:
+            raise Unreadable("文件已加密（设置了打开密码），请去除密码后重新保存为 .xlsx 提交") from exc
+        raise Unreadable(f"无法读取工作簿（{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
+    sheets: list[RawSheet] = []
+    try:
+        metadata = {m.name: m for m in wb.sheets_metadata}
+        for name in wb.sheet_names:
+            meta = metadata.get(name)
+            if meta is not None and "Work" not in str(meta.typ):
+                continue  # chart sheets and macro sheets hold no table
+            info = scan.sheet(name)
+            if scan.kind == "xlsx" and info is None:
+                continue
+            calamine_sheet = wb.get_sheet_by_name(name)
+            rows = calamine_sheet.to_python(skip_empty_area=False)
+            sheet = RawSheet(name=name, rows=rows)
+            if info is not None:
+                sheet.merged = info.merged
+                sheet.number_formats = {
+                    pos: scan.number_formats[xf]
+                    for pos, xf in info.styles.items()
+                    if xf < len(scan.number_formats) and scan.number_formats[xf] != "General"
+                }
+                sheet.formulas_without_value = info.formulas_without_value
+                sheet.hidden = info.hidden
+                sheet.hidden_rows = info.hidden_rows
+                sheet.col_widths = info.col_widths
+            else:
+                sheet.merged = [(a[0], a[1], b[0], b[1]) for a, b in (calamine_sheet.merged_cell_ranges or [])]
+                sheet.hidden = meta is not None and "Visible" not in str(meta.visible)
+            sheets.append(sheet)
+    except Unreadable:
+        raise
+    except Exception as exc:
+        raise Unreadable(f"读取工作表时出错（{type(exc).__name__}: {exc}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
+    finally:
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
+    return RawWorkbook(path=path, kind=scan.kind, sheets=sheets)

@@ -1,0 +1,395 @@
+"""Build the typed :class:`~reconcile.model.WorkbookModel` from a raw workbook.
+
+Knows the template (which sheet holds which table, which column holds what kind of
+value) and nothing of the rules: anything odd it sees (a missing sheet or column,
+text where a number belongs, a formula without a cached value, hidden sheets) is
+recorded as a :class:`~reconcile.model.ReadProblem` for the template rules.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reconcile.cells import a1
+from reconcile.model import (
+    BasicInfo,
+    BudgetRow,
+    CarryoverRow,
+    ExpenditureRow,
+    IncomeRow,
+    IndicatorRow,
+    Num,
+    ProjectRow,
+    ReadProblem,
+    Table,
+    Text,
+    WorkbookModel,
+)
+from reconcile.numbers import TEN_THOUSAND, format_amount, parse_number, parse_percent
+from reconcile.reading.raw import RawSheet, RawWorkbook, read_raw
+from reconcile.reading.tables import Located, data_rows, locate
+from reconcile.template.definition import (
+    BASIC_FIELDS,
+    INSTRUCTIONS_SHEET,
+    SHEETS,
+    TOTAL_LABELS,
+    SheetDef,
+    find_field,
+    sheet_for_name,
+)
+from reconcile.text import clean_text, normalize_label, split_qizhong, strip_enumeration
+
+
+def read_workbook(path: Path) -> tuple[RawWorkbook, WorkbookModel]:
+    """Read a returned workbook. Raises :class:`~reconcile.reading.preflight.Unreadable`."""
+    raw = read_raw(path)
+    return raw, build_model(raw)
+
+
+# ---------------------------------------------------------------- cell helpers
+
+
+def cell_text(value: Any, percent: bool = False) -> str | None:
+    """A cell as text: numbers without a spurious ".0", percent cells as "95%"."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if percent:
+            return format_amount(Decimal(repr(value)) * 100) + "%"
+        d = Decimal(repr(value))
+        return format(d.normalize(), "f") if d != d.to_integral() else str(int(d))
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+        return value.isoformat()
+    return clean_text(value)
+
+
+class SheetReader:
+    """Reads cells of one raw sheet into Num/Text, recording problems."""
+
+    def __init__(self, sheet: RawSheet, model: WorkbookModel, unit: str = "万元"):
+        self.sheet = sheet
+        self.model = model
+        self.unit = unit
+        self.merged = sheet.merged_origin()
+
+    def _value(self, r: int, c: int) -> Any:
+        v = self.sheet.value(r, c)
+        if v is None and (r, c) in self.merged:
+            # covered cell of a merged range: the value is in the top-left cell
+            r0, c0 = self.merged[(r, c)]
+            return self.sheet.value(r0, c0)
+        return v
+
+    def text(self, r: int, c: int | None) -> Text | None:
+        if c is None:
+            return None
+        raw = self.sheet.value(r, c)
+        origin = None
+        if raw is None and (r, c) in self.merged:
+            r0, c0 = self.merged[(r, c)]
+            raw = self.sheet.value(r0, c0)
+            origin = a1(r0, c0) if raw is not None else None
+        return Text(self.sheet.name, a1(r, c), raw, cell_text(raw, self.sheet.is_percent(r, c)), origin)
+
+    def num(self, r: int, c: int | None, kind: str, label: str = "") -> Num | None:
+        if c is None:
+            return None
+        raw = self.sheet.value(r, c)
+        ref = a1(r, c)
+        no_value = (r, c) in self.sheet.formulas_without_value
+        if kind == "percent":
+            parsed = parse_percent(raw, self.sheet.is_percent(r, c))
+        else:
+            parsed = parse_number(raw)
+        if parsed.problem is not None:
+            self.model.problems.append(ReadProblem("not_number", self.sheet.name, ref, parsed.problem, label))
+        if no_value and parsed.value is None:
+            self.model.problems.append(ReadProblem("formula_no_value", self.sheet.name, ref, "", label))
+        value = parsed.value
+        if value is not None and kind == "amount" and self.unit == "元":
+            value = value / TEN_THOUSAND
+        return Num(self.sheet.name, ref, raw, value, parsed.value, parsed.decimals, parsed.problem, no_value)
+
+
+def _col(located: Located, key: str) -> int | None:
+    return located.columns.get(key)
+
+
+def _is_total(label: str | None) -> bool:
+    if not label:
+        return False
+    norm = strip_enumeration(normalize_label(label))
+    return norm in TOTAL_LABELS
+
+
+def _code(text: Text | None) -> Text:
+    """科目编码 as a clean digit string: 204.0 → "204", " 20402 " → "20402"."""
+    assert text is not None
+    value = text.value
+    if value is not None:
+        value = normalize_label(value).replace(".0", "") if value.endswith(".0") else normalize_label(value)
+    return Text(text.sheet, text.ref, text.raw, value or None, text.origin)
+
+
+# ---------------------------------------------------------------- the model
+
+
+def build_model(raw: RawWorkbook) -> WorkbookModel:
+    model = WorkbookModel(path=str(raw.path), sheet_names=[s.name for s in raw.sheets], basic=BasicInfo())
+    assigned: dict[str, RawSheet] = {}
+    for sheet in raw.sheets:
+        sheet_def = sheet_for_name(sheet.name)
+        if sheet_def is not None and sheet_def.key not in assigned:
+            assigned[sheet_def.key] = sheet
+    # A template sheet under another name: look for its header in the sheets left over.
+    leftovers = [s for s in raw.sheets if s not in assigned.values() and normalize_label(s.name) != normalize_label(INSTRUCTIONS_SHEET)]
+    for sheet_def in SHEETS:
+        if sheet_def.key in assigned or sheet_def.key == "basic":
+            continue
+        for sheet in leftovers:
+            found = locate(sheet, sheet_def)
+            if found is not None and not found.missing:
+                assigned[sheet_def.key] = sheet
+                leftovers.remove(sheet)
+                model.problems.append(ReadProblem("sheet_renamed", sheet.name, None, sheet_def.name))
+                break
+
+    if not assigned:
+        model.problems.append(ReadProblem("not_template", None, None, "、".join(model.sheet_names)))
+        return model
+
+    for sheet in raw.sheets:
+        if sheet.hidden:
+            model.problems.append(ReadProblem("hidden_sheet", sheet.name))
+        elif sheet.hidden_rows and sheet in assigned.values():
+            rows = sorted(r + 1 for r in sheet.hidden_rows)
+            model.problems.append(ReadProblem("hidden_rows", sheet.name, None, "、".join(map(str, rows[:20])) + ("…" if len(rows) > 20 else "")))
+
+    basic_sheet = assigned.get("basic")
+    if basic_sheet is not None:
+        _read_basic(basic_sheet, model)
+    model.amount_unit = _amount_unit(model)
+
+    readers = {
+        "income": _read_income,
+        "expenditure": _read_expenditure,
+        "carryover": _read_carryover,
+        "budget": _read_budget,
+        "indicators": _read_indicators,
+        "projects": _read_projects,
+    }
+    for sheet_def in SHEETS:
+        sheet = assigned.get(sheet_def.key)
+        if sheet_def.key == "basic":
+            if sheet is None:
+                model.problems.append(ReadProblem("sheet_missing", sheet_def.name))
+            continue
+        if sheet is None:
+            if sheet_def.required:
+                model.problems.append(ReadProblem("sheet_missing", sheet_def.name))
+            continue
+        located = locate(sheet, sheet_def)
+        if located is None:
+            model.problems.append(ReadProblem("header_missing", sheet.name, None, sheet_def.name,
+                                              data=tuple(c.label for c in sheet_def.columns if c.required)))
+            continue
+        unit = located.unit or model.amount_unit
+        model.tables[sheet_def.key] = Table(
+            sheet=sheet.name,
+            columns=located.columns,
+            missing=located.missing,
+            header_rows=tuple(r + 1 for r in located.header_rows),
+            unit=unit,
+        )
+        for key in located.missing:
+            col = sheet_def.column(key)
+            if col.required:
+                model.problems.append(ReadProblem("column_missing", sheet.name, None, col.label, sheet_def.name))
+        readers[sheet_def.key](SheetReader(sheet, model, unit), located, sheet_def, model)
+    return model
+
+
+def _amount_unit(model: WorkbookModel) -> str:
+    value = normalize_label(model.basic.text("amount_unit") or "")
+    return "元" if value in ("元", "人民币元") else "万元"
+
+
+def _read_basic(sheet: RawSheet, model: WorkbookModel) -> None:
+    reader = SheetReader(sheet, model)
+    sheet_def = next(s for s in SHEETS if s.key == "basic")
+    located = locate(sheet, sheet_def)
+    if located is not None:
+        item_c, content_c = located.columns.get("item"), located.columns.get("content")
+        start = located.first_data_row
+    else:
+        item_c = content_c = None
+        start = 0
+    for r in range(start, sheet.n_rows):
+        cols = [item_c] if item_c is not None else range(len(sheet.rows[r]))
+        for c in cols:
+            field = find_field(sheet.value(r, c))
+            if field is None or field.key in model.basic.fields:
+                continue
+            vc = content_c if content_c is not None and c == item_c else _next_filled(sheet, r, c)
+            if vc is None:
+                vc = c + 1
+            if field.kind in ("count", "score", "amount"):
+                model.basic.fields[field.key] = reader.num(r, vc, field.kind, field.label)
+            else:
+                model.basic.fields[field.key] = reader.text(r, vc)
+            break
+    for f in BASIC_FIELDS:
+        cell = model.basic.fields.get(f.key)
+        if f.required and (cell is None or (cell.value is None if isinstance(cell, (Num, Text)) else True)):
+            ref = cell.ref if cell is not None else None
+            model.problems.append(ReadProblem("field_empty", sheet.name, ref, f.label))
+
+
+def _next_filled(sheet: RawSheet, r: int, c: int) -> int | None:
+    for cc in range(c + 1, len(sheet.rows[r])):
+        if sheet.value(r, cc) is not None:
+            return cc
+    return None
+
+
+def _read_income(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    for r in data_rows(rd.sheet, loc):
+        label = rd.text(r, _col(loc, "label"))
+        if label is None:
+            continue
+        is_sub, name = split_qizhong(label.value or "")
+        label = Text(label.sheet, label.ref, label.raw, name or None, label.origin)
+        model.income.append(IncomeRow(
+            row=r + 1, label=label,
+            cur=rd.num(r, _col(loc, "cur"), "amount", name),
+            prev=rd.num(r, _col(loc, "prev"), "amount", name),
+            delta=rd.num(r, _col(loc, "delta"), "amount", name),
+            rate=rd.num(r, _col(loc, "rate"), "percent", name),
+            note=rd.text(r, _col(loc, "note")),
+            is_total=_is_total(name), is_sub=is_sub,
+        ))
+
+
+def _read_expenditure(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    for r in data_rows(rd.sheet, loc):
+        code = _code(rd.text(r, _col(loc, "code")))
+        name = rd.text(r, _col(loc, "name")) or Text(rd.sheet.name, "", None, None)
+        is_sub, clean = split_qizhong(name.value or "")
+        name = Text(name.sheet, name.ref, name.raw, clean or None, name.origin)
+        if code.value is None and name.value:
+            # "204 公共安全支出" written in the name column
+            head, _, rest = name.value.partition(" ")
+            if head.isdigit() and len(head) in (3, 5, 7) and rest.strip():
+                code = Text(code.sheet, code.ref, code.raw, head, name.ref)
+                name = Text(name.sheet, name.ref, name.raw, rest.strip(), name.origin)
+        label = name.value or ""
+        model.expenditure.append(ExpenditureRow(
+            row=r + 1, code=code, name=name,
+            cur=rd.num(r, _col(loc, "cur"), "amount", label),
+            prev=rd.num(r, _col(loc, "prev"), "amount", label),
+            delta=rd.num(r, _col(loc, "delta"), "amount", label),
+            rate=rd.num(r, _col(loc, "rate"), "percent", label),
+            basic=rd.num(r, _col(loc, "basic"), "amount", label),
+            project=rd.num(r, _col(loc, "project"), "amount", label),
+            note=rd.text(r, _col(loc, "note")),
+            is_total=code.value is None and _is_total(label),
+            is_sub=is_sub,
+        ))
+
+
+def _read_carryover(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    for r in data_rows(rd.sheet, loc):
+        code = _code(rd.text(r, _col(loc, "code")))
+        name = rd.text(r, _col(loc, "name")) or Text(rd.sheet.name, "", None, None)
+        label = name.value or ""
+        model.carryover.append(CarryoverRow(
+            row=r + 1, code=code, name=name,
+            opening=rd.num(r, _col(loc, "opening"), "amount", label),
+            income=rd.num(r, _col(loc, "income"), "amount", label),
+            expense=rd.num(r, _col(loc, "expense"), "amount", label),
+            closing=rd.num(r, _col(loc, "closing"), "amount", label),
+            note=rd.text(r, _col(loc, "note")),
+            is_total=code.value is None and _is_total(label),
+        ))
+
+
+def _read_budget(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    seen_total = False
+    for r in data_rows(rd.sheet, loc):
+        source = rd.text(r, _col(loc, "source"))
+        if source is None:
+            continue
+        is_sub, name = split_qizhong(source.value or "")
+        source = Text(source.sheet, source.ref, source.raw, name or None, source.origin)
+        is_total = _is_total(name)
+        model.budget.append(BudgetRow(
+            row=r + 1, source=source,
+            initial=rd.num(r, _col(loc, "initial"), "amount", name),
+            full=rd.num(r, _col(loc, "full"), "amount", name),
+            executed=rd.num(r, _col(loc, "executed"), "amount", name),
+            rate=rd.num(r, _col(loc, "rate"), "percent", name),
+            weight=rd.num(r, _col(loc, "weight"), "score", name),
+            score=rd.num(r, _col(loc, "score"), "score", name),
+            note=rd.text(r, _col(loc, "note")),
+            is_total=is_total, is_sub=is_sub or (seen_total and not is_total),
+        ))
+        seen_total = seen_total or is_total
+
+
+def _read_indicators(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    table = model.tables["indicators"]
+    last1: Text | None = None
+    last2: Text | None = None
+    for r in data_rows(rd.sheet, loc):
+        l1 = rd.text(r, _col(loc, "level1"))
+        l2 = rd.text(r, _col(loc, "level2"))
+        l3 = rd.text(r, _col(loc, "level3"))
+        first_text = next((t.value for t in (l1, l2, l3) if t is not None and t.value), None)
+        if _is_total(first_text):
+            table.total = {k: n for k in ("weight", "score") if (n := rd.num(r, _col(loc, k), "score", first_text or "")) is not None}
+            continue
+        if l1 is not None and l1.value:
+            if last1 is None or l1.value != last1.value:
+                last2 = None
+            last1 = l1
+        elif l1 is not None and last1 is not None:
+            l1 = Text(l1.sheet, l1.ref, l1.raw, last1.value, last1.origin or last1.ref)
+        if l2 is not None and l2.value:
+            last2 = l2
+        elif l2 is not None and last2 is not None:
+            l2 = Text(l2.sheet, l2.ref, l2.raw, last2.value, last2.origin or last2.ref)
+        empty = Text(rd.sheet.name, "", None, None)
+        label = (l3.value if l3 is not None else None) or ""
+        target = rd.text(r, _col(loc, "target")) or empty
+        actual = rd.text(r, _col(loc, "actual")) or empty
+        weight = rd.num(r, _col(loc, "weight"), "score", label)
+        score = rd.num(r, _col(loc, "score"), "score", label)
+        if not label and target.blank and actual.blank and (weight is None or weight.blank) and (score is None or score.blank):
+            continue  # a group heading row ("产出指标") with nothing to check
+        model.indicators.append(IndicatorRow(
+            row=r + 1, level1=l1 or empty, level2=l2 or empty, level3=l3 or empty,
+            nature=rd.text(r, _col(loc, "nature")), target=target,
+            unit=rd.text(r, _col(loc, "unit")), actual=actual,
+            weight=weight, score=score, deviation=rd.text(r, _col(loc, "deviation")),
+        ))
+
+
+def _read_projects(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    for r in data_rows(rd.sheet, loc):
+        name = rd.text(r, _col(loc, "name"))
+        if name is None or name.blank or _is_total(name.value):
+            continue
+        label = name.value or ""
+        model.projects.append(ProjectRow(
+            row=r + 1, name=name,
+            budget=rd.num(r, _col(loc, "budget"), "amount", label),
+            executed=rd.num(r, _col(loc, "executed"), "amount", label),
+            rate=rd.num(r, _col(loc, "rate"), "percent", label),
+            content=rd.text(r, _col(loc, "content")),
+            status=rd.text(r, _col(loc, "status")),
+        ))

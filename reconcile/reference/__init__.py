@@ -1,0 +1,1 @@
+"""Reference data from domain.md: indicator hierarchy, function classes, revenue sources."""

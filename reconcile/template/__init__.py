@@ -1,0 +1,1 @@
+"""The template definition (SPEC §2) and its writer."""
