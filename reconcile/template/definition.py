@@ -9,6 +9,7 @@ fields. Change the template here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from reconcile.reference.indicator_hierarchy import LEVEL1_NAMES, LEVEL2_NAMES, NATURE_CHOICES
@@ -31,7 +32,7 @@ class Column:
     def matches(self, normalized: str) -> bool:
         return normalized in self.normalized_labels
 
-    @property
+    @cached_property  # computed once per column: the reader asks for every header cell
     def normalized_labels(self) -> frozenset[str]:
         labels = {normalize_label(x) for x in (self.label, *self.aliases)}
         # "本年数（万元）" and "本年数(元)" are the same column; the unit is read separately.
@@ -248,20 +249,23 @@ SHEET_BY_NAME: dict[str, SheetDef] = {s.name: s for s in SHEETS}
 INSTRUCTIONS_SHEET = "填报说明"
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in BASIC_FIELDS}
 
+# Normalised label → definition (first one wins, as the former linear searches did).
+_FIELD_BY_LABEL: dict[str, Field] = {}
+for _f in BASIC_FIELDS:
+    for _x in (_f.label, *_f.aliases):
+        _FIELD_BY_LABEL.setdefault(normalize_label(_x), _f)
+_SHEET_BY_LABEL: dict[str, SheetDef] = {}
+for _s in SHEETS:
+    for _x in (_s.name, *_s.aliases):
+        _SHEET_BY_LABEL.setdefault(normalize_label(_x), _s)
+
 
 def find_field(label: object) -> Field | None:
     """The 基本情况 field a row label names ("单位名称*" and "单位名称：" included)."""
     norm = normalize_label(label).rstrip("*")
-    for f in BASIC_FIELDS:
-        if norm in {normalize_label(x) for x in (f.label, *f.aliases)}:
-            return f
-    return None
+    return _FIELD_BY_LABEL.get(norm)
 
 
 def sheet_for_name(name: str) -> SheetDef | None:
     """The sheet definition a workbook sheet name stands for (normalised, aliases)."""
-    norm = normalize_label(name)
-    for s in SHEETS:
-        if norm in {normalize_label(x) for x in (s.name, *s.aliases)}:
-            return s
-    return None
+    return _SHEET_BY_LABEL.get(normalize_label(name))
