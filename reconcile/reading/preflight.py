@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -82,8 +83,12 @@ _HAS_V = re.compile(rb"<(?:\w+:)?v\b[^>]*>[^<]")
 _HAS_IS = re.compile(rb"<(?:\w+:)?is\b")
 
 
-def preflight(path: Path) -> Preflight:
-    """Identify and scan a file; raise :class:`Unreadable` with a Chinese reason."""
+def preflight(path: Path, only: Callable[[str], bool] | None = None) -> Preflight:
+    """Identify and scan a file; raise :class:`Unreadable` with a Chinese reason.
+
+    ``only``: when given, only the sheets whose name it accepts are scanned and
+    listed (the zip-level checks still cover the whole file); readers then read only
+    those sheets."""
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -103,7 +108,7 @@ def preflight(path: Path) -> Preflight:
         raise Unreadable("文件不是 Excel 工作簿（内容无法识别），请确认文件并重新保存为 .xlsx")
     try:
         with zipfile.ZipFile(path) as zf:
-            return _scan_xlsx(zf)
+            return _scan_xlsx(zf, only)
     except zipfile.BadZipFile as exc:
         raise Unreadable("文件已损坏（压缩包不完整，可能未下载或复制完整），请重新保存后提交") from exc
     except (KeyError, SafeET.ParseError, ValueError) as exc:
@@ -122,7 +127,7 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
 
 
-def _scan_xlsx(zf: zipfile.ZipFile) -> Preflight:
+def _scan_xlsx(zf: zipfile.ZipFile, only: Callable[[str], bool] | None = None) -> Preflight:
     infos = zf.infolist()
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
@@ -150,6 +155,8 @@ def _scan_xlsx(zf: zipfile.ZipFile) -> Preflight:
         if target is None:
             continue
         entry = _resolve(target)
+        if only is not None and not only(el.attrib.get("name", "")):
+            continue
         scan = SheetScan(name=el.attrib.get("name", ""), path=entry,
                          hidden=el.attrib.get("state", "visible") != "visible")
         if entry in names:

@@ -9,6 +9,7 @@ from it. Row and column indexes here are 0-based.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,13 +68,13 @@ class RawWorkbook:
         return next((s for s in self.sheets if s.name == name), None)
 
 
-def read_raw(path: Path) -> RawWorkbook:
-    """Preflight then read every sheet. Raises :class:`Unreadable`."""
-    scan = preflight(path)
-    return read_scanned(path, scan)
+def read_raw(path: Path, only: Callable[[str], bool] | None = None) -> RawWorkbook:
+    """Preflight then read every sheet (or only the sheets ``only`` accepts). Raises :class:`Unreadable`."""
+    scan = preflight(path, only)
+    return read_scanned(path, scan, only)
 
 
-def read_scanned(path: Path, scan: Preflight) -> RawWorkbook:
+def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None = None) -> RawWorkbook:
     import python_calamine
 
     try:
@@ -90,6 +91,8 @@ def read_scanned(path: Path, scan: Preflight) -> RawWorkbook:
             meta = metadata.get(name)
             if meta is not None and "Work" not in str(meta.typ):
                 continue  # chart sheets and macro sheets hold no table
+            if only is not None and not only(name):
+                continue
             info = scan.sheet(name)
             if scan.kind == "xlsx" and info is None:
                 continue
