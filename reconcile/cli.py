@@ -7,6 +7,7 @@ symbols outside GBK so that an old Windows console can print them.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -40,7 +41,8 @@ def main() -> None:
               help="输出文件夹（默认：当前文件夹下的“核对结果”）")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="配置文件（默认：输入文件夹或当前文件夹中的 reconcile.toml）")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="同时核对的进程数（默认：CPU 核数；1 表示在本进程内逐个核对）")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度")
 @click.option("--debug", is_flag=True, help="出现意外错误时显示技术细节（供开发人员排查）")
 def run(inputs: tuple[Path, ...], output: Path | None, config_path: Path | None, jobs: int | None,
@@ -75,25 +77,21 @@ def run(inputs: tuple[Path, ...], output: Path | None, config_path: Path | None,
         _echo_err(f"错误：无法写入输出文件夹“{out_dir}”（{exc.strerror or exc}），请换一个有写入权限的文件夹")
         sys.exit(EXIT_USAGE)
 
-    from reconcile.pipeline import run_batch
+    from reconcile.pipeline import default_jobs, run_batch
 
-    def report(result, n, total) -> None:
-        if quiet:
-            return
-        if result.status == "unreadable":
-            line = f"[{n}/{total}] 无法读取  {result.file}：{result.error}"
-        else:
-            from reconcile.findings import Severity
+    if quiet:
+        observer = None
+    elif sys.stderr.isatty():
+        from reconcile.progress import BarProgress
 
-            errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
-            verdict = "有错误" if errors else ("有提示" if warnings else "通过")
-            line = f"[{n}/{total}] {verdict}  {result.file}（错误 {errors}，提示 {warnings}）"
-        _echo_err(line)
-        if debug and result.debug:
-            _echo_err(result.debug)
+        observer = BarProgress(debug=debug)
+    else:
+        from reconcile.progress import LineProgress
 
+        observer = LineProgress(_echo_err, debug=debug)
     try:
-        batch = run_batch(given, out_dir, config, progress=report)
+        with observer or contextlib.nullcontext():
+            batch = run_batch(given, out_dir, config, jobs=jobs or default_jobs(), observer=observer)
     except KeyboardInterrupt:
         _echo_err("已中断：已写完的文件保留，未写完的文件没有留下。")
         sys.exit(130)

@@ -146,12 +146,52 @@ def check_path(path: Path, config: Config = DEFAULT, batch: dict | None = None):
     return raw, model, findings
 
 
+PHASE_ONE_SHEETS = ("basic", "income", "expenditure")
+
+
+def _sheet_filter(keys: tuple[str, ...]) -> Callable[[str], bool]:
+    from reconcile.template.definition import sheet_for_name
+
+    def accept(name: str) -> bool:
+        sheet_def = sheet_for_name(name)
+        return sheet_def is not None and sheet_def.key in keys
+
+    return accept
+
+
+def _partial_model(path: Path, keys: tuple[str, ...]):
+    """The model built from only the sheets ``keys`` name (by sheet name): a cheap read
+    for phase one. Raises Unreadable."""
+    from reconcile.reading.raw import read_raw
+    from reconcile.reading.workbook import build_model
+
+    return build_model(read_raw(path, _sheet_filter(keys)))
+
+
+def unit_year(item: InputFile) -> tuple[str, int] | None:
+    """Phase one, first step: the (unit key, year) of a workbook, from 基本情况 alone.
+    None when unreadable or not filled. Never raises."""
+    from reconcile.batch import unit_key
+
+    try:
+        model = _partial_model(item.path, ("basic",))
+    except Exception:  # noqa: BLE001 - an unreadable file is reported in phase two
+        return None
+    if not model.unit_name or model.year is None:
+        return None
+    return unit_key(model.unit_name), model.year
+
+
 def year_facts(item: InputFile) -> YearFacts | None:
-    """Phase one of a batch: the small facts cross-file rules need. Never raises."""
+    """Phase one, second step: the small facts cross-file rules need (YOY001), read
+    from 基本情况/收入/支出 only (the whole workbook when those sheets were renamed).
+    Never raises."""
     from reconcile.reading.workbook import read_workbook
 
     try:
-        _, model = read_workbook(item.path)
+        model = _partial_model(item.path, PHASE_ONE_SHEETS)
+        if not ("income" in model.tables and "expenditure" in model.tables):
+            _, model = read_workbook(item.path)
     except Exception:  # noqa: BLE001 - an unreadable file is reported in phase two
         return None
     return facts_of(model, item.display)
@@ -211,28 +251,180 @@ def _figures(model) -> dict[str, Decimal | str | None]:
 
 Progress = Callable[[FileResult, int, int], None]
 
+CRASH_REASON = ("读取或核对此文件时检查进程意外终止（文件内容可能异常，例如含有超大的单元格范围或已损坏），"
+                "已跳过此文件；请在 Excel/WPS 中打开后另存为 .xlsx 再提交")
+
+
+class Observer:
+    """What a run reports as it goes; the CLI draws a progress bar or prints lines.
+    Every method is called in the main process, in the order things happen."""
+
+    def stage(self, name: str, total: int) -> None:
+        """``"prepare"`` (phase one: units and years) then ``"check"``."""
+
+    def started(self, item: InputFile) -> None:
+        """A file is being checked (in some worker)."""
+
+    def finished(self, result: FileResult, done: int, total: int) -> None:
+        """A file's result is in; ``done`` of ``total`` are finished."""
+
+
+class _Callback(Observer):
+    def __init__(self, progress: Progress):
+        self.progress = progress
+
+    def finished(self, result: FileResult, done: int, total: int) -> None:
+        self.progress(result, done, total)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Sent to every worker once, when the pool starts."""
+
+    out_dir: Path
+    config: Config
+    write: bool = True
+
+
+def _unit_year_task(item: InputFile, ctx: _Context):
+    return unit_year(item)
+
+
+def _facts_task(item: InputFile, ctx: _Context):
+    return year_facts(item)
+
+
+def _check_task(payload: tuple[InputFile, dict], ctx: _Context) -> FileResult:
+    item, batch = payload
+    return process_file(item, ctx.out_dir, ctx.config, batch, write=ctx.write)
+
+
+class _InProcess:
+    """--jobs 1: the same interface as the pool, run here, one file after another."""
+
+    def __init__(self, context: _Context):
+        self.context = context
+
+    def map(self, func, tasks, on_start=None):
+        for index, payload in tasks:
+            if on_start is not None:
+                on_start(index)
+            yield index, func(payload, self.context)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
 
 def run_batch(inputs: list[Path], out_dir: Path, config: Config = DEFAULT,
-              progress: Progress | None = None) -> BatchResult:
-    """Check every workbook under ``inputs`` and write all outputs to ``out_dir``."""
+              progress: Progress | None = None, jobs: int = 1,
+              observer: Observer | None = None) -> BatchResult:
+    """Check every workbook under ``inputs`` and write all outputs to ``out_dir``.
+
+    ``jobs`` > 1 checks files in that many worker processes (one pool for the whole
+    run); results, findings.json and 汇总 are in input order whatever the scheduling.
+    Phase one reads, for every file, only 基本情况 (unit and year); the facts of
+    收入/支出 are then read only for workbooks that are last year's of another
+    workbook in the batch, and each file is checked with just its predecessor's facts
+    (YOY001). Nothing else is kept per file but its findings."""
     from reconcile.output.findings_json import write_findings_json
     from reconcile.output.per_file import write_batch_outputs
 
+    observer = observer or (_Callback(progress) if progress is not None else Observer())
     files, skipped = discover(inputs, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    batch: dict = {}
-    if len(files) > 1:
-        for item in files:
-            facts = year_facts(item)
-            if facts is not None:
-                batch.setdefault(facts.key, facts)
-    results: list[FileResult] = []
-    for n, item in enumerate(files, 1):
-        result = process_file(item, out_dir, config, batch)
-        results.append(result)
-        if progress is not None:
-            progress(result, n, len(files))
-    outcome = BatchResult(results, skipped, out_dir)
+    context = _Context(out_dir, config)
+    n = len(files)
+    jobs = max(1, min(jobs, n))
+    if jobs > 1:
+        from reconcile.parallel import WorkerPool
+
+        runner = WorkerPool(jobs, context)
+    else:
+        runner = _InProcess(context)
+    results: list[FileResult | None] = [None] * n
+    with runner:
+        crashed: set[int] = set()
+        batch_of: dict[int, dict] = {}
+        if n > 1:
+            observer.stage("prepare", n)
+            keys: dict[int, tuple[str, int]] = {}
+            for i, key in runner.map(_unit_year_task, list(enumerate(files))):
+                if _crashed(key):
+                    crashed.add(i)
+                elif isinstance(key, tuple):
+                    keys[i] = key
+            first_of: dict[tuple[str, int], int] = {}
+            for i in sorted(keys):
+                first_of.setdefault(keys[i], i)
+            # Workbooks that are last year's of another one: their facts are needed.
+            wanted = {i: (unit, year - 1) for i, (unit, year) in keys.items() if (unit, year - 1) in first_of}
+            sources = sorted({first_of[k] for k in wanted.values()})
+            facts: dict[int, YearFacts] = {}
+            for i, value in runner.map(_facts_task, [(i, files[i]) for i in sources]):
+                if _crashed(value):
+                    crashed.add(i)
+                elif isinstance(value, YearFacts):
+                    facts[i] = value
+            for i, key in wanted.items():
+                found = facts.get(first_of[key])
+                if found is not None:
+                    batch_of[i] = {found.key: found}
+        observer.stage("check", n)
+        done = 0
+        for i in sorted(crashed):
+            results[i] = FileResult(files[i].display, files[i].stem, "unreadable", error=CRASH_REASON)
+            done += 1
+            observer.finished(results[i], done, n)
+        tasks = [(i, (files[i], batch_of.get(i, {}))) for i in range(n) if i not in crashed]
+        for i, value in runner.map(_check_task, tasks, on_start=lambda i: observer.started(files[i])):
+            results[i] = _as_result(files[i], value)
+            done += 1
+            observer.finished(results[i], done, n)
+    outcome = BatchResult([r for r in results if r is not None], skipped, out_dir)
     write_findings_json(outcome, out_dir / JSON_NAME)
     write_batch_outputs(outcome, out_dir)
     return outcome
+
+
+def _crashed(value) -> bool:
+    from reconcile.parallel import CRASHED
+
+    return value is CRASHED
+
+
+def _as_result(item: InputFile, value) -> FileResult:
+    if isinstance(value, FileResult):
+        return value
+    if _crashed(value):
+        return FileResult(item.display, item.stem, "unreadable", error=CRASH_REASON)
+    from reconcile.parallel import Failed
+
+    debug = value.traceback if isinstance(value, Failed) else repr(value)
+    return FileResult(item.display, item.stem, "unreadable",
+                      error="核对时发生意外错误，请在 Excel/WPS 中打开后另存为 .xlsx 再试", debug=debug)
+
+
+def warm_up() -> None:
+    """Import everything checking a file needs (worker processes call this once)."""
+    import importlib
+
+    from reconcile.rules import load_all
+
+    load_all()
+    for name in ("reconcile.reading.workbook", "reconcile.rules.runner", "reconcile.output.per_file",
+                 "reconcile.output.annotated", "reconcile.output.summary", "reconcile.narrative",
+                 "reconcile.narrative.docx", "reconcile.reference.grades"):
+        importlib.import_module(name)

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic workbooks they run on (developer tooling, not shipped)."""

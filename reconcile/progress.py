@@ -1,0 +1,90 @@
+"""Progress on stderr while a batch runs: a bar on a terminal, one line per file otherwise.
+
+Both are :class:`~reconcile.pipeline.Observer` objects and context managers (the bar
+must be closed even when the run is interrupted). Messages are Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reconcile.findings import Severity
+from reconcile.pipeline import FileResult, InputFile, Observer
+
+
+def verdict_line(result: FileResult, done: int, total: int) -> str:
+    """One line for a finished file: "[3/10] 有错误  X.xlsx（错误 2，提示 1）"."""
+    if result.status == "unreadable":
+        return f"[{done}/{total}] 无法读取  {result.file}：{result.error}"
+    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+    verdict = "有错误" if errors else ("有提示" if warnings else "通过")
+    return f"[{done}/{total}] {verdict}  {result.file}（错误 {errors}，提示 {warnings}）"
+
+
+class LineProgress(Observer):
+    """Plain output (stderr is a file or a pipe): one line per finished file."""
+
+    def __init__(self, echo: Callable[[str], None], debug: bool = False):
+        self.echo = echo
+        self.debug = debug
+
+    def finished(self, result: FileResult, done: int, total: int) -> None:
+        self.echo(verdict_line(result, done, total))
+        if self.debug and result.debug:
+            self.echo(result.debug)
+
+    def __enter__(self) -> LineProgress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+class BarProgress(Observer):
+    """A rich progress bar on stderr: files done / total, errors so far, current file.
+    Files that cannot be read are also printed above the bar, with the reason."""
+
+    def __init__(self, debug: bool = False):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.debug = debug
+        self.console = Console(stderr=True, highlight=False)
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("有问题 {task.fields[bad]}"), TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}", markup=False),
+            console=self.console, transient=False,
+        )
+        self.task = None
+        self.bad = 0
+
+    def __enter__(self) -> BarProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.stop()
+
+    def stage(self, name: str, total: int) -> None:
+        description = "读取单位和年度" if name == "prepare" else "核对"
+        if self.task is None:
+            self.task = self.progress.add_task(description, total=total if name != "prepare" else None,
+                                               bad=self.bad, current="")
+        else:
+            self.progress.reset(self.task, description=description, total=total, completed=0,
+                                bad=self.bad, current="")
+
+    def started(self, item: InputFile) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, current=item.display)
+
+    def finished(self, result: FileResult, done: int, total: int) -> None:
+        if result.has_errors:
+            self.bad += 1
+        if result.status == "unreadable":
+            self.progress.console.print(f"无法读取  {result.file}：{result.error}", markup=False)
+        if self.debug and result.debug:
+            self.progress.console.print(result.debug, markup=False)
+        if self.task is not None:
+            self.progress.update(self.task, completed=done, bad=self.bad, current=result.file)
