@@ -133,10 +133,12 @@ def _expenditure_tree(rng: random.Random, rows: int) -> list[Line]:
 
 
 def make_specs(n: int, seed: int, prior_share: float = 0.05) -> list[Spec]:
-    """The workbooks of a batch of ``n`` (plus last year's for about ``prior_share`` of units)."""
+    """The ``n`` workbooks of a batch; about ``prior_share`` of the units also have last year's."""
     rng = random.Random(seed)
     specs: list[Spec] = []
-    for i in range(n):
+    i = -1
+    while len(specs) < n:
+        i += 1
         wseed = rng.randrange(2**32)
         wrng = random.Random(wseed)
         unit = f"测试县{DEPARTMENTS[i % len(DEPARTMENTS)]}{i + 1:04d}"
@@ -148,7 +150,7 @@ def make_specs(n: int, seed: int, prior_share: float = 0.05) -> list[Spec]:
         spec = Spec(i, unit, YEAR, tree, shares, wrng.randint(10, 60), wrng.random() < 0.5,
                     wrng.random() < 0.2, wrng.random() < 0.5, errors, wseed)
         specs.append(spec)
-        if rng.random() < prior_share:
+        if rng.random() < prior_share and len(specs) < n:
             specs.append(_last_year(spec, wrng))
     return specs
 
