@@ -417,14 +417,33 @@ def _as_result(item: InputFile, value) -> FileResult:
                       error="核对时发生意外错误，请在 Excel/WPS 中打开后另存为 .xlsx 再试", debug=debug)
 
 
-def warm_up() -> None:
-    """Import everything checking a file needs (worker processes call this once)."""
-    import importlib
+# Modules workers never need: the command line and its progress display.
+_NOT_FOR_WORKERS = frozenset({"reconcile.cli", "reconcile.progress", "reconcile.__main__"})
+# Libraries the package imports inside functions only (at first use).
+_LAZY_LIBRARIES = ("python_calamine",)
 
+
+def warm_up() -> None:
+    """Import everything checking a file may need, so that a worker pays the import
+    cost once, before its first file (the worker server calls this; see
+    :mod:`reconcile.parallel`). Every module of the package is imported (rules,
+    schemas, writers, narrative), whatever each imports lazily inside functions."""
+    import importlib
+    import pkgutil
+
+    import reconcile
     from reconcile.rules import load_all
 
+    for info in pkgutil.walk_packages(reconcile.__path__, "reconcile."):
+        if info.name in _NOT_FOR_WORKERS or info.name.rsplit(".", 1)[-1].startswith("_"):
+            continue
+        try:
+            importlib.import_module(info.name)
+        except Exception:  # noqa: BLE001 - a module that cannot load fails later, per file
+            continue
+    for name in _LAZY_LIBRARIES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001
+            continue
     load_all()
-    for name in ("reconcile.reading.workbook", "reconcile.rules.runner", "reconcile.output.per_file",
-                 "reconcile.output.annotated", "reconcile.output.summary", "reconcile.narrative",
-                 "reconcile.narrative.docx", "reconcile.reference.grades"):
-        importlib.import_module(name)
