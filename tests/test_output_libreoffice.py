@@ -26,6 +26,7 @@ def _soffice() -> str:
     return found
 
 
+@pytest.mark.slow
 def test_libreoffice_converts_outputs(tmp_path):
     soffice = _soffice()
     src = tmp_path / "in"

@@ -23,7 +23,8 @@ from typing import Any
 from reconcile.findings import Finding, Severity
 from reconcile.output.atomic import atomic_path
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                    "in_memory": True}   # no temporary file per XML part: ~2x faster
 
 MAX_STRING = 32767          # Excel's limit for a cell's text
 MAX_COMMENT = 32767
@@ -109,6 +110,8 @@ def text_width(value: Any) -> float:
         text = f"{value:,.2f}"
     else:
         text = str(value)
+    if text.isascii():
+        return max(len(line) for line in text.split("\n")) * 1.1
     longest = 0.0
     for line in text.split("\n"):
         w = 0.0
