@@ -3,10 +3,8 @@ warning that a 说明 can explain, merged cells, percent formats, dates and bool
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from tests.builders import write_workbook
@@ -23,7 +21,7 @@ HOSTILE_NOTES = (
 
 
 def department_sheets(note: str | None = None, unit: str = "测试局") -> dict[str, list[list]]:
-    """收入 row 6 (政府性基金) changes by +144.13 %: a warning that ``note`` explains.
+    """收入 row 6 (政府性基金) changes by +144.13 %: an INC004 warning that ``note`` explains.
     支出 D3 holds "约496" where a number belongs: an error (TPL003)."""
     return {
         "基本情况": [["项目", "内容"], ["单位名称", unit], ["年度", 2023], ["金额单位", "万元"], ["自评得分", 92.5]],
@@ -77,29 +75,3 @@ def sheet_xml(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as zf:
         return {n: zf.read(n).decode("utf-8") for n in zf.namelist()
                 if n.startswith("xl/worksheets/sheet") or n == "xl/sharedStrings.xml"}
-
-
-@contextlib.contextmanager
-def change_rate_rule() -> Iterator[str]:
-    """A warning rule reading 说明 (|收入增减率| ≥ 30 % without 说明), registered only
-    inside the block. Yields its code."""
-    from reconcile.findings import Severity
-    from reconcile.rules import load_all
-    from reconcile.rules.catalogue import CHECKS, RULES, Rule, check
-
-    load_all()
-    rule = Rule("TST901", Severity.WARNING, "测试：收入增减率较大", "{sheet} {cell}（{label}）：增减率 {rate}% 绝对值达 30%，请在“说明”列说明原因",
-                "仅供测试")
-
-    def large_changes(model, ctx):
-        for row in model.income:
-            if row.rate is not None and row.rate.value is not None and abs(row.rate.value) >= 30:
-                yield rule.at(row.rate, row_label=row.name, label=row.name, rate=row.rate.value,
-                              actual=row.rate.value, explanation=row.note.value if row.note else None)
-
-    check(rule)(large_changes)
-    try:
-        yield rule.code
-    finally:
-        CHECKS[:] = [c for c in CHECKS if c.func is not large_changes]
-        RULES.pop(rule.code, None)

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from reconcile.pipeline import run_batch
-from tests.output_fixtures import change_rate_rule, write_department
+from tests.output_fixtures import write_department
 
 
 def _soffice() -> str:
@@ -33,8 +33,7 @@ def test_libreoffice_converts_outputs(tmp_path):
     src.mkdir()
     write_department(src / "公安局.xlsx", note='=HYPERLINK("http://x","点我")')
     out = tmp_path / "out"
-    with change_rate_rule():
-        run_batch([src], out)
+    run_batch([src], out)
     pdf_dir = tmp_path / "pdf"
     profile = (tmp_path / "lo_profile").as_uri()
     proc = subprocess.run(
