@@ -195,3 +195,26 @@ def test_colliding_and_invalid_sheet_names(tmp_path):
     wb = openpyxl.load_workbook(dest)
     assert wb.sheetnames == ["核对摘要", "问题清单", "自评报告", "问题清单(2)", "基本情况"]
     assert wb["问题清单(2)"]["A1"].value == "部门自己的表"
+
+
+EXAMPLES = sorted((__import__("pathlib").Path(__file__).parent.parent / "examples").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_examples_round_trip(tmp_path, example):
+    """The example workbooks: the annotated copy reads back to the same model and findings."""
+    batch = run_batch([example], tmp_path)
+    annotated = tmp_path / f"{example.stem}_核对.xlsx"
+    _, model_in, findings_in = check_path(example)
+    _, model_out, findings_out = check_path(annotated)
+    assert [f.to_json() for f in findings_out] == [f.to_json() for f in findings_in]
+    assert [f.to_json() for f in batch.files[0].findings] == [f.to_json() for f in findings_in]
+    for key in ("income", "expenditure", "carryover", "budget", "indicators", "projects"):
+        assert repr(getattr(model_out, key)) == repr(getattr(model_in, key)), key
+    assert model_out.basic == model_in.basic
+    wb = openpyxl.load_workbook(annotated)
+    raw = read_raw(example)
+    assert wb.sheetnames == ["核对摘要", "问题清单", "自评报告", *(s.name for s in raw.sheets)]
+    marked = sorted((ws.title, c.coordinate) for ws in wb.worksheets[3:] for row in ws.iter_rows() for c in row
+                    if c.comment is not None)
+    assert marked == sorted({(f.sheet, f.cell) for f in findings_in if f.cell})

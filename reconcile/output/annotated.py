@@ -43,6 +43,7 @@ from reconcile.output.xlsx import (
     sorted_findings,
     text_width,
     verdict,
+    wrapped_lines,
     write_any,
     write_finding_cells,
     write_header,
@@ -59,6 +60,7 @@ MONEY_RULES = frozenset({
 })
 _KIND_RANK = {"error": 0, "warning": 1, "explained": 2, "info": 3}
 _DATE_FORMATS = {_dt.datetime: "yyyy-mm-dd hh:mm:ss", _dt.date: "yyyy-mm-dd", _dt.time: "hh:mm:ss"}
+DEFAULT_WIDTH = 8.43          # Excel's default column width
 EMPTY_NARRATIVE = "（自评报告正文尚未生成：本版本的工具暂未根据报表生成自评报告。）"
 
 
@@ -134,7 +136,6 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
     kinds = {pos: min((fill_kind(f) for f in fs), key=_KIND_RANK.__getitem__) for pos, fs in marks.items()}
     number_formats = sheet.number_formats
     merged_tl = set()
-    tall: dict[int, int] = {}   # row → lines of its tallest text with line breaks
     covered: set[tuple[int, int]] = set()
     for r0, c0, r1, c1 in sheet.merged:
         if (r0, c0) == (r1, c1) or any((r, c) in covered for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)):
@@ -146,6 +147,13 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
         ws.merge_range(r0, c0, r1, c1, "", fmt)
         _write_cell(ws, r0, c0, value, fmt)
 
+    widths = {c: max(w - 0.71, 0) if w > 0 else w for c, w in sheet.col_widths.items()}
+    if not widths:
+        widths = _fitted_widths(sheet, merged_tl)
+    for c, width in widths.items():
+        ws.set_column(c, c, width)
+
+    tall: dict[int, int] = {}   # row → lines its tallest wrapped text takes
     for r, row in enumerate(sheet.rows):
         for c, value in enumerate(row):
             if (r, c) in covered:
@@ -158,23 +166,19 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                 continue
             if nf is None and isinstance(value, (_dt.date, _dt.time)):
                 nf = _DATE_FORMATS.get(type(value), "yyyy-mm-dd")
-            wrap = isinstance(value, str) and "\n" in value
-            if wrap:
-                tall[r] = max(tall.get(r, 1), value.count("\n") + 1)
-            _write_cell(ws, r, c, value, formats.get(nf, kind, wrap) if (nf or kind or wrap) else None)
+            lines = _wrapped(value, widths.get(c, DEFAULT_WIDTH), row, c) if isinstance(value, str) else 0
+            if lines:
+                tall[r] = max(tall.get(r, 1), lines)
+            _write_cell(ws, r, c, value, formats.get(nf, kind, bool(lines)) if (nf or kind or lines) else None)
 
     for (r, c), fs in marks.items():
         if sheet.value(r, c) is None and (r, c) not in merged_tl:
             ws.write_blank(r, c, None, formats.get(number_formats.get((r, c)), kinds[(r, c)]))
         ws.write_comment(r, c, *_comment(fs))
 
-    for c, width in sheet.col_widths.items():
-        ws.set_column(c, c, max(width - 0.71, 0) if width > 0 else width)
-    if not sheet.col_widths:
-        _fit_columns(ws, sheet, merged_tl)
     for r in sorted(set(tall) | sheet.hidden_rows):
-        ws.set_row(r, min(tall[r] * LINE_HEIGHT, MAX_ROW_HEIGHT) if r in tall else None, None,
-                   {"hidden": r in sheet.hidden_rows})
+        height = min(tall[r] * LINE_HEIGHT, MAX_ROW_HEIGHT) if tall.get(r, 1) > 1 else None
+        ws.set_row(r, height, None, {"hidden": r in sheet.hidden_rows})
     if sheet.hidden:
         ws.hide()
     print_setup(ws)
@@ -203,15 +207,32 @@ def _comment(fs: Sequence[Finding]) -> tuple[str, dict]:
     return text, {"author": "财政局核对", "width": 340, "height": min(17 * lines + 20, 600), "font_size": 10}
 
 
-def _fit_columns(ws, sheet, merged_tl: set[tuple[int, int]]) -> None:
+def _wrapped(value: str, width: float, row: list, c: int) -> int:
+    """Lines a text takes when shown wrapped, or 0 to show it as is. The raw grid
+    does not say which cells the department wrapped, so wrap a text with line breaks,
+    and a text too wide for its column when the column is a wide text column or the
+    next cell is filled (it would be cut off there anyway)."""
+    if width < 2:
+        return 0
+    if "\n" not in value:
+        if len(value) * 2 <= width:
+            return 0
+        if width < 40 and not (c + 1 < len(row) and row[c + 1] not in ("", None)):
+            return 0
+        if text_width(value) <= width:
+            return 0
+    return wrapped_lines(value, width)
+
+
+def _fitted_widths(sheet, merged_tl: set[tuple[int, int]]) -> dict[int, float]:
+    """Column widths fitted to the text, for an input that set none."""
     widths: dict[int, float] = {}
     for r, row in enumerate(sheet.rows[:500]):
         for c, value in enumerate(row):
             if value in (None, "") or (r, c) in merged_tl:
                 continue
             widths[c] = max(widths.get(c, 0), text_width(value))
-    for c, w in widths.items():
-        ws.set_column(c, c, min(max(w + 1, 8), 50))
+    return {c: min(max(w + 1, 8), 50) for c, w in widths.items()}
 
 
 # ------------------------------------------------------------ 问题清单
