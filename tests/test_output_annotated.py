@@ -142,8 +142,11 @@ def test_several_findings_on_one_cell_one_comment_and_sheet_level_only_listed(tm
         Finding("TPL001", Severity.ERROR, None, None, "结转结余", "缺少工作表"),
         Finding("IND001", Severity.WARNING, "绩效指标", "A4", "公安四级网", "一级指标名称不在指标体系中"),
     ]
-    narrative = Narrative("测试局2023年度部门整体支出绩效自评报告",
-                          [Paragraph("heading1", "一、部门基本情况"), Paragraph("body", "=1+1 正文")])
+    pending = Paragraph("body", "收入合计 6202.69 万元【待核实】")
+    pending.pending = True    # the narrative marks paragraphs that carry 【待核实】
+    narrative = Narrative("测试局2023年度部门整体支出绩效自评报告", [
+        Paragraph("heading1", "一、部门基本情况"), Paragraph("body", "=1+1 正文"), pending,
+        Paragraph("table", "表1 收入情况", [["项目", "本年数"], ["收入合计", "6202.69"]])])
     dest = tmp_path / "a_核对.xlsx"
     write_annotated(raw, model, findings, narrative, dest, source="a.xlsx")
     wb = openpyxl.load_workbook(dest)
@@ -154,7 +157,11 @@ def test_several_findings_on_one_cell_one_comment_and_sheet_level_only_listed(tm
     assert wb["绩效指标"]["A3"].comment is not None and _fill(wb["绩效指标"]["A3"]) == "FFEB9C"
     issues = [[c.value for c in r] for r in wb["问题清单"].iter_rows(min_row=2)]
     assert [(r[3], r[4]) for r in issues] == [(None, None), ("收入", "B4"), ("收入", "B4"), ("支出", None), ("绩效指标", "A4")]
-    assert [r.value for r in wb["自评报告"]["A"]] == ["测试局2023年度部门整体支出绩效自评报告", "一、部门基本情况", "=1+1 正文"]
+    report = wb["自评报告"]
+    assert [r.value for r in report["A"]] == [
+        "测试局2023年度部门整体支出绩效自评报告", "一、部门基本情况", "=1+1 正文", "收入合计 6202.69 万元【待核实】",
+        "表1 收入情况", "项目　｜　本年数", "收入合计　｜　6202.69"]
+    assert report["A3"].data_type == "s" and _fill(report["A4"]) == "FFEB9C" and _fill(report["A3"]) != "FFEB9C"
     summary = [[c.value for c in r] for r in wb["核对摘要"].iter_rows()]
     top = next(i for i, r in enumerate(summary) if r[0] == "金额差异最大的三处")
     assert summary[top + 2][:8] == ["收入", "收入合计", "B4", 6300, 6202.69, pytest.approx(97.31), "万元", "INC001"]

@@ -389,6 +389,9 @@ def _write_narrative(ws, styles: Styles, narrative) -> None:
         ws.write_string(r, 0, EMPTY_NARRATIVE, styles.wrap)
     for p in paragraphs:
         if p.kind == "table":
+            if p.text:
+                ws.write_string(r, 0, clip(p.text), styles.bold)
+                r += 1
             for row in p.rows:
                 text = "　｜　".join(str(x) for x in row)
                 ws.write_string(r, 0, clip(text), styles.wrap)
@@ -396,6 +399,8 @@ def _write_narrative(ws, styles: Styles, narrative) -> None:
                 r += 1
             continue
         style = getattr(styles, _PARAGRAPH_STYLE.get(p.kind, "wrap"))
+        if getattr(p, "pending", False) and p.kind not in _PARAGRAPH_STYLE:
+            style = styles.pending   # a paragraph carrying 【待核实】
         ws.write_string(r, 0, clip(p.text), style)
         if p.kind not in _PARAGRAPH_STYLE:
             fit_row(ws, r, ((p.text, NARRATIVE_WIDTH),))

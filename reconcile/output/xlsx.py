@@ -203,6 +203,7 @@ class Styles:
         self.header = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
                                      "valign": "vcenter", "align": "center"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.pending = wb.add_format({"text_wrap": True, "valign": "top", "bg_color": FILL["warning"]})
         self.top = wb.add_format({"valign": "top"})
         self.amount = wb.add_format({"num_format": AMOUNT_FORMAT, "valign": "top"})
         self.score = wb.add_format({"num_format": "0.00", "valign": "top"})
