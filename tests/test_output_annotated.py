@@ -141,6 +141,7 @@ def test_several_findings_on_one_cell_one_comment_and_sheet_level_only_listed(tm
         Finding("TPL002", Severity.ERROR, "支出", None, "", "工作表“支出”缺少必需的列“上年数”"),
         Finding("TPL001", Severity.ERROR, None, None, "结转结余", "缺少工作表"),
         Finding("IND001", Severity.WARNING, "绩效指标", "A4", "公安四级网", "一级指标名称不在指标体系中"),
+        Finding("IND002", Severity.ERROR, "绩效指标", "C3:C4", "", "一个区域，不是单元格地址"),
     ]
     pending = Paragraph("body", "收入合计 6202.69 万元【待核实】")
     pending.pending = True    # the narrative marks paragraphs that carry 【待核实】
@@ -156,7 +157,9 @@ def test_several_findings_on_one_cell_one_comment_and_sheet_level_only_listed(tm
     # a finding on a covered cell of a merged range marks the range (A3:A4 → A3)
     assert wb["绩效指标"]["A3"].comment is not None and _fill(wb["绩效指标"]["A3"]) == "FFEB9C"
     issues = [[c.value for c in r] for r in wb["问题清单"].iter_rows(min_row=2)]
-    assert [(r[3], r[4]) for r in issues] == [(None, None), ("收入", "B4"), ("收入", "B4"), ("支出", None), ("绩效指标", "A4")]
+    assert [(r[3], r[4]) for r in issues] == [(None, None), ("收入", "B4"), ("收入", "B4"), ("支出", None),
+                                              ("绩效指标", "C3:C4"), ("绩效指标", "A4")]
+    assert wb["问题清单"]["E6"].hyperlink is None and wb["问题清单"]["E7"].hyperlink.location == "'绩效指标'!A4"
     report = wb["自评报告"]
     assert [r.value for r in report["A"]] == [
         "测试局2023年度部门整体支出绩效自评报告", "一、部门基本情况", "=1+1 正文", "收入合计 6202.69 万元【待核实】",
@@ -185,7 +188,7 @@ def test_empty_narrative_placeholder_and_clean_verdict(tmp_path):
 
 def test_colliding_and_invalid_sheet_names(tmp_path):
     from reconcile.output.annotated import write_annotated
-    from reconcile.output.xlsx import safe_sheet_name
+    from reconcile.output.xlsx import internal_link, safe_sheet_name
     from tests.builders import write_workbook
 
     taken = {"核对摘要", "问题清单", "自评报告"}
@@ -194,6 +197,7 @@ def test_colliding_and_invalid_sheet_names(tmp_path):
     assert len(safe_sheet_name("长" * 40, set())) == 31
     assert safe_sheet_name("'引号'", set()) == "引号"
     assert safe_sheet_name("History", set()) == "表_History"
+    assert internal_link("O'Brien 表", "B4") == "internal:'O''Brien 表'!B4"
 
     src = write_workbook(tmp_path / "b.xlsx", {"问题清单": [["部门自己的表", 1]], "基本情况": [["单位名称", "局"]]})
     raw, model, findings = check_path(src)

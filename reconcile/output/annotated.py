@@ -37,6 +37,7 @@ from reconcile.output.xlsx import (
     fit_row,
     print_setup,
     internal_link,
+    is_cell_ref,
     number_value,
     open_workbook,
     safe_sheet_name,
@@ -319,7 +320,7 @@ def _write_summary(ws, styles: Styles, model, findings: Sequence[Finding], out_n
         write_any(ws, r, 0, f.sheet)
         write_any(ws, r, 1, f.row_label)
         target = out_name.get(f.sheet)
-        if target is not None and f.cell:
+        if target is not None and is_cell_ref(f.cell):
             ws.write_url(r, 2, internal_link(target, f.cell), styles.link, string=f.cell)
         else:
             write_any(ws, r, 2, f.cell)

@@ -98,6 +98,12 @@ def safe_sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def is_cell_ref(cell: str | None) -> bool:
+    from reconcile.cells import split_ref
+
+    return bool(cell) and split_ref(cell)[0] > 0
+
+
 def internal_link(sheet: str, cell: str) -> str:
     return "internal:'" + sheet.replace("'", "''") + "'!" + cell
 
@@ -248,7 +254,7 @@ def write_finding_cells(ws, styles: Styles, r: int, c0: int, f: Finding, link_sh
     write_any(ws, r, c0 + 2, f.sheet, styles.top)
     linked = False
     if f.cell:
-        if link_sheet is not None:
+        if link_sheet is not None and is_cell_ref(f.cell):
             ws.write_url(r, c0 + 3, internal_link(link_sheet, f.cell), styles.link, string=f.cell,
                          tip=f"跳转到 {f.sheet} {f.cell}")
             linked = True
