@@ -1,0 +1,130 @@
+"""One indicator row read for the rules: parsed values, the operator that applies and
+whether target and actual can be compared.
+
+The operator comes from 指标性质; when that is blank, from the target text ("≥95%",
+"95%以上"); a bare number target is taken as ≥ (the common case) and the rules say so.
+Target and actual are compared only when each holds exactly one number and their
+units agree (a unit written in the text, else the row's 度量单位): a unit mismatch is
+reported by IND010, never compared silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reconcile.indicators.names import is_cost, item_key
+from reconcile.indicators.scoring import OP_SYMBOL, scoring_op
+from reconcile.indicators.values import IndicatorValue, Quantity, parse_nature, parse_value
+from reconcile.model import IndicatorRow, Num, Text, Where
+from reconcile.numbers import format_amount
+
+QUAL = "qual"
+
+# How the operator was decided (for messages).
+FROM_NATURE, FROM_TARGET, ASSUMED, INFERRED_QUAL = "nature", "target", "assumed", "inferred_qual"
+
+
+@dataclass(frozen=True)
+class RowReading:
+    row: IndicatorRow
+    target: IndicatorValue
+    actual: IndicatorValue
+    nature: str | None          # 指标性质 as parsed (">=", "<=", "=", "qual") or None
+    op: str | None              # operator that applies: ">=", "<=", "=", "qual" or None
+    op_source: str | None
+
+    @property
+    def name(self) -> str:
+        return self.row.level3.value or ""
+
+    @property
+    def key(self) -> str:
+        return item_key(self.row.level3.value)
+
+    @property
+    def cost(self) -> bool:
+        return is_cost(self.row.level1.value, self.row.level2.value)
+
+    @property
+    def quantitative(self) -> bool:
+        return self.op in (">=", "<=", "=")
+
+    @property
+    def target_q(self) -> Quantity | None:
+        q = self.target.single
+        return None if q is None or self.target.is_date else q
+
+    @property
+    def actual_q(self) -> Quantity | None:
+        q = self.actual.single
+        return None if q is None or self.actual.is_date else q
+
+    @property
+    def unit_mismatch(self) -> bool:
+        t, a = self.target_q, self.actual_q
+        if t is None or a is None:
+            return False
+        if t.unit and a.unit and t.unit != a.unit:
+            return True
+        return bool(t.per and a.per and t.per != a.per)
+
+    @property
+    def comparable(self) -> bool:
+        return self.quantitative and self.target_q is not None and self.actual_q is not None and not self.unit_mismatch
+
+    @property
+    def op_note(self) -> str:
+        """How the operator was decided, for messages ("" when 指标性质 says it)."""
+        if self.op_source == ASSUMED:
+            return "指标性质未填，年度指标值为数字，按“≥”计"
+        if self.op_source == FROM_TARGET:
+            return f"指标性质未填，按年度指标值中的“{OP_SYMBOL.get(self.op or '', self.op)}”计"
+        if self.op_source == INFERRED_QUAL:
+            return "指标性质未填，年度指标值为文字，按定性指标计"
+        return ""
+
+    @property
+    def op_symbol(self) -> str:
+        return "定性" if self.op == QUAL else OP_SYMBOL.get(self.op or "", "")
+
+
+def read_row(row: IndicatorRow) -> RowReading:
+    unit = row.unit.value if row.unit is not None else None
+    target = parse_value(row.target.value, unit)
+    actual = parse_value(row.actual.value, unit)
+    nature = parse_nature(row.nature.value) if row.nature is not None else None
+    nature = scoring_op(nature)
+    if nature is not None:
+        op, source = nature, FROM_NATURE
+    elif target.op is not None and target.has_number:
+        op, source = scoring_op(target.op), FROM_TARGET
+    elif target.single is not None and not target.is_date:
+        op, source = ">=", ASSUMED
+    elif not target.empty and not target.has_number:
+        op, source = QUAL, INFERRED_QUAL
+    else:
+        op, source = None, None
+    return RowReading(row, target, actual, nature, op, source)
+
+
+def show(value: Decimal | None) -> str:
+    """A number for a message: up to two decimals, no trailing zeros."""
+    return format_amount(value) if value is not None else "（空）"
+
+
+def show_quantity(q: Quantity) -> str:
+    return f"{show(q.value)} {q.unit_label}".strip() if q.unit else show(q.value)
+
+
+def where(cell: Text | Num | None) -> Where | None:
+    """The cell to point at: the origin of a value filled from a merged/group cell,
+    None for a column the sheet does not have."""
+    if cell is None or not cell.ref:
+        return None
+    origin = getattr(cell, "origin", None)
+    return Where(cell.sheet, origin or cell.ref)
+
+
+def first_where(*cells: Text | Num | None) -> Where | None:
+    return next((w for w in map(where, cells) if w is not None), None)
