@@ -296,7 +296,10 @@ def unit_price_totals(model: WorkbookModel, ctx) -> Iterator[Finding]:
         return
     readings = [read_row(r) for r in model.indicators]
     for reading in readings:
-        for cell in (reading.row.target, reading.row.actual):
+        cells = [reading.row.target]
+        if normalize_label(reading.row.actual.value) != normalize_label(reading.row.target.value):
+            cells.append(reading.row.actual)  # the actual restating the target is not a second claim
+        for cell in cells:
             uc = parse_unit_cost(cell.value)
             if uc is None:
                 continue
