@@ -18,9 +18,9 @@ current folder), or the file given with `--config FILE`, may override them:
     [scoring]
     qualitative_bands = [80, 60]         # 定性指标：达成 ≥ 80% 分值，部分达成 ≥ 60%
     reverse_formula = "linear"           # 反向（≤）指标：linear（2 倍目标时为 0）或 ratio（目标/完成）
-    [scoring.grades]                     # 定性等级对应的完成档次
-    优 = "达成"
-    中 = "部分达成"
+    [scoring.grades]                     # 定性等级对应的完成档次（中文名称须加双引号）
+    "优" = "达成"
+    "中" = "部分达成"
 
     [rules]
     disabled = ["IND007"]
@@ -33,6 +33,7 @@ Any mistake in the file (unknown section or key, wrong type, unknown rule code) 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
@@ -108,10 +109,19 @@ def load_config(path: Path | None, search_dirs: list[Path] | None = None) -> Con
     except UnicodeDecodeError as exc:
         raise ConfigError(f"配置文件不是 UTF-8 编码的文本：{path}（请用记事本“另存为 UTF-8”）") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件格式错误：{path}：{exc}") from exc
+        raise ConfigError(_toml_error(path, exc)) from exc
     except OSError as exc:
         raise ConfigError(f"无法读取配置文件：{path}（{exc.strerror or exc}）") from exc
     return config_from_dict(data, source=str(path))
+
+
+def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+    detail = str(exc)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", detail)
+    where = f"第 {m.group(1)} 行第 {m.group(2)} 列" if m else ""
+    reason = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "", detail)
+    return (f"配置文件格式错误：{path} {where}（{reason}）。提示：每行写成 名称 = 值；文字值和中文名称都要加英文双引号，"
+            f"如 profile = \"sichuan\"、\"优\" = \"达成\"")
 
 
 def _table(data: dict, key: str, source: str) -> dict:

@@ -251,7 +251,7 @@ def test_ind007_count_named_inside_another_indicator(tmp_path):
     ]
     found = only(run(tmp_path, rows), "IND007")
     assert [(f.cell, f.actual) for f in found] == [("E8", "10；20")]
-    assert "E9（缉毒执法）中写作“破获毒品刑事案件20起”" in found[0].message
+    assert "E9（缉毒执法）中写作“破获毒品刑事案件 20 起”" in found[0].message
     rows[-1][4] = "拟查处吸毒人员 100 人，破获毒品刑事案件 10 起。"
     assert only(run(tmp_path, rows), "IND007") == []
 

@@ -24,7 +24,7 @@ from reconcile.indicators.names import (
 )
 from reconcile.indicators.rows import QUAL, RowReading, first_where, read_row, show, where
 from reconcile.indicators.unitcost import UnitCost, parse_unit_cost
-from reconcile.indicators.values import PERIODS_PER_YEAR, NUMBER_PATTERN, parse_value
+from reconcile.indicators.values import NUMBER_PATTERN, PERIODS_PER_YEAR, normalize_text, parse_value
 from reconcile.model import WorkbookModel
 from reconcile.numbers import TEN_THOUSAND
 from reconcile.rules.arith import amounts_match
@@ -189,6 +189,15 @@ def _count_in(key: str) -> re.Pattern:
     return re.compile(re.escape(key) + rf"(?P<q>(?:{NUMBER_PATTERN})\s*[\u4e00-\u9fff%]{{0,2}})")
 
 
+def _as_written(own: RowReading, other: RowReading, m: re.Match) -> str:
+    """The matched words as the department wrote them ("破获毒品刑事案件 20 起"), when
+    the name can be found with its spacing; else the normalised match."""
+    text = normalize_text(other.row.target.value)
+    spaced = r"\s*".join(re.escape(ch) for ch in normalize_text(own.name).replace(" ", ""))
+    found = re.search(spaced + r"\s*" + re.escape(m.group("q")[0]) + r"[^，,。；;、]*?" + re.escape(m.group("q")[-1]), text)
+    return found.group(0) if found else f"{own.name}{m.group('q')}"
+
+
 @check(IND007)
 def duplicates(model: WorkbookModel, ctx) -> Iterator[Finding]:
     if _table(model) is None:
@@ -229,7 +238,7 @@ def duplicates(model: WorkbookModel, ctx) -> Iterator[Finding]:
             reported.add(pair)
             w_own, w_other = where(own.row.target), where(other.row.target)
             listing = (f"{w_own.ref if w_own else ''} 单列为“{own.row.target.value}”，"
-                       f"{w_other.ref if w_other else ''}（{other.name}）中写作“{own.name}{m.group('q')}”")
+                       f"{w_other.ref if w_other else ''}（{other.name}）中写作“{_as_written(own, other, m)}”")
             yield IND007.at(first_where(own.row.target, own.row.level3), row_label=own.name,
                             subject=f"“{own.name}”的数量", listing=listing,
                             expected=None, actual=f"{show(q.value)}；{show(inner.value)}")
