@@ -319,3 +319,9 @@ def test_missing_score_columns_are_info_not_errors(tmp_path, drop):
     found = run(tmp_path, rows, header=header)
     assert {f.severity for f in found} == {Severity.INFO}
     assert all("未能核对" in f.message for f in found)
+
+
+def test_ind007_same_value_written_differently_is_not_a_duplicate(tmp_path):
+    rows = BASE + [[None, None, "移动警务通", "≥", "99台", None, "99", 0, 0, None],
+                   [None, None, "移动警务通", "≥", " 99 ", "台", "99", 0, 0, None]]
+    assert only(run(tmp_path, rows), "IND007") == []

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from reconcile.indicators.names import is_cost, item_key
 from reconcile.indicators.scoring import OP_SYMBOL, scoring_op
-from reconcile.indicators.values import IndicatorValue, Quantity, parse_nature, parse_value
+from reconcile.indicators.values import MAX_MAGNITUDE, IndicatorValue, Quantity, parse_nature, parse_value
 from reconcile.model import IndicatorRow, Num, Text, Where
 from reconcile.numbers import format_amount
 
@@ -110,7 +110,17 @@ def read_row(row: IndicatorRow) -> RowReading:
 
 def show(value: Decimal | None) -> str:
     """A number for a message: up to two decimals, no trailing zeros."""
-    return format_amount(value) if value is not None else "（空）"
+    if value is None:
+        return "（空）"
+    try:
+        return format_amount(value)
+    except ArithmeticError:  # beyond Decimal precision: show it as it is
+        return format(value, "f")
+
+
+def sane(*values: Decimal | None) -> bool:
+    """All values present and of a magnitude arithmetic can round (a cell holding 1e30 is not a score)."""
+    return all(v is not None and abs(v) < MAX_MAGNITUDE for v in values)
 
 
 def show_quantity(q: Quantity) -> str:

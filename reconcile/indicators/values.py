@@ -187,12 +187,16 @@ def normalize_text(raw: object) -> str:
     return text.replace("\r", " ").replace("\n", " ").replace("\u3000", " ").strip()
 
 
+MAX_MAGNITUDE = Decimal(10) ** 15
+
+
 def to_decimal(text: str) -> Decimal | None:
     try:
         value = Decimal(text.replace(",", ""))
     except (InvalidOperation, ValueError):
         return None
-    return value if value.is_finite() else None
+    # an absurd magnitude is a typing accident, not a quantity (and would overflow rounding)
+    return value if value.is_finite() and abs(value) < MAX_MAGNITUDE else None
 
 
 def parse_unit(raw: object) -> tuple[str, Decimal] | None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from reconcile.findings import Finding, Severity
 from reconcile.indicators.names import level_key
-from reconcile.indicators.rows import QUAL, RowReading, first_where, read_row, show, where
+from reconcile.indicators.rows import QUAL, RowReading, first_where, read_row, sane, show, where
 from reconcile.indicators.scoring import qualitative_band, quantitative_score
 from reconcile.indicators.values import ACHIEVED
 from reconcile.model import BudgetRow, Num, WorkbookModel
@@ -235,7 +235,7 @@ def scores(model: WorkbookModel, ctx) -> Iterator[Finding]:
     config = ctx.config
     for row in model.indicators:
         weight, score = _weight(row), _score(row)
-        if weight is None or score is None:
+        if not sane(weight, score):
             continue
         r = read_row(row)
         if score < 0 or score > weight:

@@ -185,6 +185,15 @@ def _listing(readings: list[RowReading]) -> str:
     return "、".join(f"{w.ref}“{r.row.target.value}”" for r in readings if (w := where(r.row.target)) is not None)
 
 
+def _value_key(r: RowReading) -> tuple:
+    """What makes two 年度指标值 the same: the numbers with their units, operator and
+    period when the text has numbers ("99 台" = "99" with 度量单位 台), else the text."""
+    t = r.target
+    if t.has_number and not t.qualitative:
+        return ("q", t.op, t.period, tuple((q.value.normalize(), q.unit, q.per) for q in t.quantities))
+    return ("t", normalize_label(t.raw))
+
+
 def _count_in(key: str) -> re.Pattern:
     return re.compile(re.escape(key) + rf"(?P<q>(?:{NUMBER_PATTERN})\s*[\u4e00-\u9fff%]{{0,2}})")
 
@@ -209,7 +218,7 @@ def duplicates(model: WorkbookModel, ctx) -> Iterator[Finding]:
         if r.key and not r.row.target.blank:
             groups.setdefault((r.key, r.cost), []).append(r)
     for (key, _), group in groups.items():
-        values = {normalize_label(r.row.target.value) for r in group}
+        values = {_value_key(r) for r in group}
         if len(group) < 2 or len(values) < 2:
             continue
         first = group[0]
