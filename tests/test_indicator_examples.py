@@ -67,3 +67,16 @@ def test_run_examples_through_the_cli(tmp_path):
     assert [(x["rule"], x["cell"]) for x in seed if x["rule"] == "IND009"] == [("IND009", "E87"), ("IND009", "E88"),
                                                                               ("IND009", "E89")]
     assert not [x for x in files[CLEAN.name]["findings"] if x["rule"].startswith(("IND", "XS003"))]
+
+
+def test_rule_listing_imports_no_heavy_library():
+    """`reconcile rules` imports every rule module; none may pull in pandas/pandera/openpyxl."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from reconcile.rules.listing import render_text; text = render_text(); "
+            "assert 'IND009' in text and 'XS003' in text; "
+            "print(sorted(m for m in ('pandas', 'pandera', 'openpyxl', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "[]"

@@ -13,6 +13,7 @@ Units are normalised to a base unit with the magnitude folded into the number
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -49,10 +50,16 @@ _PER_ALT = "|".join(re.escape(w) for w, base, _ in _UNIT_TABLE if base and w not
 
 # a number as written after NFKC (full-width digits are ASCII by then); thousands commas allowed
 NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
-_QUANTITY = re.compile(
-    rf"(?P<num>{NUMBER_PATTERN})\s*(?P<unit>{_UNIT_ALT})?(?:\s*/\s*(?P<per>{_PER_ALT}))?",
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def _quantity_re() -> re.Pattern:
+    # compiled on first use: the alternation of every unit takes ~25 ms to compile,
+    # and `reconcile rules` (which imports the rule modules) must start fast
+    return re.compile(
+        rf"(?P<num>{NUMBER_PATTERN})\s*(?P<unit>{_UNIT_ALT})?(?:\s*/\s*(?P<per>{_PER_ALT}))?",
+        re.IGNORECASE,
+    )
 
 # ----------------------------------------------------------------- operators
 
@@ -101,7 +108,7 @@ _GRADE_WORDS = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "�
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10000, "亿": 100000000}
-_CN_QUANTITY = re.compile(rf"(?P<num>[零〇一二两三四五六七八九十百千]+万?)(?P<unit>{_UNIT_ALT})")
+_CN_QUANTITY = rf"(?P<num>[零〇一二两三四五六七八九十百千]+万?)(?P<unit>{_UNIT_ALT})"
 
 
 def chinese_number(text: str) -> int | None:
@@ -241,7 +248,7 @@ def _parse(raw: object, unit_column: object) -> IndicatorValue:
     quantities: list[Quantity] = []
     op: str | None = None
     first_start: int | None = None
-    for m in _QUANTITY.finditer(text):
+    for m in _quantity_re().finditer(text):
         start = m.start()
         # a minus sign directly before, not after a digit ("2023-2024" is a range, not -2024)
         negative = start > 0 and text[start - 1] in "-−" and (start < 2 or not text[start - 2].isdigit())
@@ -265,7 +272,7 @@ def _parse(raw: object, unit_column: object) -> IndicatorValue:
             if suffix:
                 op = _SUFFIX_OP[suffix.group(1)]
     if not quantities and not re.search(r"\d", text):
-        for m in _CN_QUANTITY.finditer(compact):
+        for m in re.finditer(_CN_QUANTITY, compact):
             num = chinese_number(m.group("num"))
             if num is None:
                 continue
