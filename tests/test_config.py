@@ -138,3 +138,8 @@ def test_severity_override_keeps_info_notes():
     assert isinstance(note, Finding)
     finalize([error, split, note], cfg)
     assert (error.severity, split.severity, note.severity) == (Severity.WARNING, Severity.WARNING, Severity.INFO)
+
+
+def test_shipped_example_config_is_valid_and_equals_the_defaults():
+    cfg = load_config(Path(__file__).resolve().parent.parent / "docs" / "reconcile.example.toml")
+    assert cfg == DEFAULT

@@ -325,3 +325,11 @@ def test_ind007_same_value_written_differently_is_not_a_duplicate(tmp_path):
     rows = BASE + [[None, None, "移动警务通", "≥", "99台", None, "99", 0, 0, None],
                    [None, None, "移动警务通", "≥", " 99 ", "台", "99", 0, 0, None]]
     assert only(run(tmp_path, rows), "IND007") == []
+
+
+def test_missing_level_column_is_one_note_not_an_error_per_row(tmp_path):
+    header = HEADER[1:]
+    rows = [r[1:] for r in BASE]
+    found = run(tmp_path, rows, header=header)
+    assert [(f.rule, f.severity) for f in found if f.rule in ("IND001", "IND002")] == [
+        ("IND001", Severity.INFO), ("IND002", Severity.INFO)]

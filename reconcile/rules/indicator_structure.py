@@ -124,14 +124,17 @@ def _level2_order(key: str) -> int:
 @check(IND001)
 def hierarchy_names(model: WorkbookModel, ctx) -> Iterator[Finding]:
     table = _table(model)
-    if table is None:
-        yield IND001.cannot_run("没有绩效指标表")
+    if table is None or not table.has("level1"):
+        yield IND001.cannot_run("没有绩效指标表或表中没有“一级指标”列", sheet=table.sheet if table else None)
         return
+    check_level2 = table.has("level2")
     seen: set[str] = set()
     for row in model.indicators:
         l1, l2 = row.level1, row.level2
         item = row.level3.value or ""
         for level, cell, parent in (("一级指标", l1, None), ("二级指标", l2, level_key(l1.value))):
+            if level == "二级指标" and not check_level2:
+                continue
             w = where(cell)
             if cell.blank:
                 if not item or level == "二级指标" and l1.blank:
@@ -159,8 +162,8 @@ def hierarchy_names(model: WorkbookModel, ctx) -> Iterator[Finding]:
 @check(IND002)
 def required_levels(model: WorkbookModel, ctx) -> Iterator[Finding]:
     table = _table(model)
-    if table is None:
-        yield IND002.cannot_run("没有绩效指标表")
+    if table is None or not table.has("level1"):
+        yield IND002.cannot_run("没有绩效指标表或表中没有“一级指标”列", sheet=table.sheet if table else None)
         return
     present: dict[str, str] = {}
     for row in model.indicators:
