@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:
 import xlsxwriter  # noqa: E402
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell  # noqa: E402
 
-from reconcile.numbers import HUNDRED, round_half_up  # noqa: E402
+from reconcile.numbers import HUNDRED, format_amount, round_half_up  # noqa: E402
 from reconcile.template.definition import (  # noqa: E402
     BASIC_FIELDS,
     INSTRUCTIONS_SHEET,
@@ -68,6 +68,11 @@ def field_label(key: str) -> str:
 
 
 # ---------------------------------------------------------------- arithmetic
+
+
+def num(value: Decimal) -> str:
+    """A number in running text: 90, 0.5, 9.52 (no trailing zeros)."""
+    return format_amount(value)
 
 
 def r2(value: Decimal) -> Decimal:
@@ -134,6 +139,10 @@ class Table:
     score_header: str | None = None           # two-row header: this label merged over 分值 and 得分
     total: dict[str, Any] | None = None       # a 合计 row under the table
     footer: list[str] = field(default_factory=list)
+    widths: dict[str, int] = field(default_factory=dict)   # column widths other than the template's
+
+    def width(self, sd: SheetDef, key: str) -> int:
+        return self.widths.get(key, sd.column(key).width)
 
 
 @dataclass
@@ -153,7 +162,21 @@ class Placed:
         return f"{self.ref(i0, key)}:{self.ref(i1, key)}"
 
 
-AMOUNT_KINDS = {"amount"}
+def display_width(text: str) -> int:
+    """Width of a text in Excel column units: CJK and full-width characters count two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def row_height(texts_and_widths: list[tuple[str, float]]) -> float:
+    """A row height (points) that shows every wrapped text of the row in full."""
+    lines = 1
+    for text, width in texts_and_widths:
+        usable = max(width * 1.1 - 1, 1)
+        n = sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
+        lines = max(lines, n)
+    return min(409.0, max(15.0, 13.5 * lines))
 
 
 class Book:
@@ -206,6 +229,9 @@ class Book:
 
     def title_block(self, ws, title: str, width: int, unit_line: str | None) -> int:
         """Merged title on row 1, "编制单位 … 单位：万元" on row 2; returns the next row."""
+        ws.set_landscape()
+        ws.set_paper(9)                 # A4
+        ws.fit_to_pages(1, 0)           # one page wide, as long as it takes
         ws.set_row(0, 30)
         if width > 1:
             ws.merge_range(0, 0, 0, width - 1, title, self.f_title)
@@ -227,9 +253,11 @@ class Book:
         ws.freeze_panes(r + 1, 0)
         first = r + 1
         for i, f in enumerate(BASIC_FIELDS):
-            ws.write_string(first + i, 0, f.label, self.f_text)
+            ws.write_string(first + i, 0, f.label + ("*" if f.required else ""), self.f_text)
             value = values.get(f.key)
             self.put(ws, first + i, 1, value, self._fmt_for(f.kind) if f.kind != "count" else self.f_count)
+            if isinstance(value, str):
+                ws.set_row(first + i, row_height([(value, sd.columns[1].width)]))
         return Placed(sd.name, first, len(BASIC_FIELDS), {"item": 0, "content": 1})
 
     def table(self, t: Table) -> Placed:
@@ -241,7 +269,7 @@ class Book:
                 ws.set_column(c, c, col.width)
             else:
                 cols[col] = c
-                ws.set_column(c, c, sd.column(col).width)
+                ws.set_column(c, c, t.width(sd, col))
         width = len(t.columns)
         r = self.title_block(ws, t.title, width, t.unit_line)
         header_rows = 2 if t.score_header else 1
@@ -259,6 +287,7 @@ class Book:
             ws.merge_range(r, c0, r, c1, t.score_header, self.f_head)
         first = r + header_rows
         ws.freeze_panes(first, 0)
+        ws.repeat_rows(r, first - 1)
         for i, row in enumerate(t.rows):
             for c, col in enumerate(t.columns):
                 if isinstance(col, Extra):
@@ -270,6 +299,9 @@ class Book:
                 self.put(ws, first + i, c, row.get(col), self._fmt_for(kind))
         for key in t.group_keys:
             self._groups(ws, t, key, cols[key], first)
+        for i, row in enumerate(t.rows):
+            texts = [(row[k], t.width(sd, k)) for k in cols if isinstance(row.get(k), str) and k not in t.group_keys]
+            ws.set_row(first + i, row_height(texts))
         n = len(t.rows)
         if t.total is not None:
             tr = first + n
@@ -279,7 +311,7 @@ class Book:
                 self.put(ws, tr, c, value, fmt)
         foot = first + n + (1 if t.total is not None else 0) + 1
         for j, line in enumerate(t.footer):
-            ws.write_string(foot + j, 0, line, self.f_note)
+            ws.merge_range(foot + j, 0, foot + j, width - 1, line, self.f_note)
         return Placed(sd.name, first, n, cols)
 
     def _groups(self, ws, t: Table, key: str, c: int, first: int) -> None:
@@ -303,10 +335,16 @@ class Book:
 
     def instructions(self, title: str, lines: list[str]) -> None:
         ws = self.wb.get_worksheet_by_name(INSTRUCTIONS_SHEET)
-        ws.set_column(0, 0, 110)
+        width = 120
+        ws.set_column(0, 0, width)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.set_row(0, 30)
         ws.write_string(0, 0, title, self.f_title)
         for i, line in enumerate(lines, start=2):
             ws.write_string(i, 0, line, self.f_note)
+            ws.set_row(i, row_height([(line, width)]))
 
 
 def sheet_help_lines() -> list[str]:
@@ -655,13 +693,14 @@ def build_seed(out_dir: Path) -> Path:
         key="indicators", title=f"{SEED_UNIT}{year}年度部门整体支出绩效指标完成情况表", unit_line=None,
         columns=["level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "deviation"],
         rows=indicators, group_keys=("level1", "level2"), group_style="merge",
+        widths={"level3": 34, "target": 36, "actual": 30},
         total={"level1": "合计", "weight": ind_weight, "score": ind_score},
     ))
 
     projects = book.table(Table(
         key="projects", title=f"{SEED_UNIT}{year}年度 100 万元以上项目情况表",
         columns=["name", "budget", "executed", "rate", "content", "status"],
-        rows=[{"name": "智能化社会治安防控体系建设", "content": SEED_PROJECT_CONTENT}],
+        rows=[{"name": "智能化社会治安防控体系建设", "content": SEED_PROJECT_CONTENT}], widths={"content": 70},
     ))
 
     e208 = 2  # row index of 208 in the 支出 table
@@ -676,11 +715,11 @@ def build_seed(out_dir: Path) -> Path:
         "二、示意数据（原报告未载明，仅为演示核对功能而填写，不是原报告的数字）",
         f"1. 【{ind.sheet}】实际完成值 {ind.col_range('actual')}、分值 {ind.col_range('weight')}、"
         f"得分 {ind.col_range('score')}、偏差原因分析及改进措施 {ind.col_range('deviation')}，以及合计行："
-        f"原报告的指标表只有年度指标值。分值按二级指标平均分配（数量 0.5、质量 1.5、时效 2、成本 0.5、"
-        f"社会效益 13、可持续影响 13，合计 {ind_weight} 分），未完成的 {len(SEED_UNMET)} 个指标按完成比例计分并填写偏差原因，"
-        f"使指标得分合计 {ind_score} 分、加预算执行得分 {budget_score} 分等于原报告的自评得分 {self_score} 分。",
+        f"原报告的指标表只有年度指标值。每个三级指标的分值按所属二级指标取定（"
+        f"{'、'.join(f'{k} {num(v)}' for k, v in SEED_WEIGHTS.items())}，合计 {num(ind_weight)} 分），未完成的 {len(SEED_UNMET)} 个指标按完成比例计分并填写偏差原因，"
+        f"使指标得分合计 {num(ind_score)} 分、加预算执行得分 {num(budget_score)} 分等于原报告的自评得分 {num(self_score)} 分。",
         f"2. 【{budget.sheet}】全部数值 {budget.ref(0, 'initial')}:{budget.ref(budget.n_rows - 1, 'score')}："
-        f"原报告只写明收入预算 6202.69 万元、执行进度 100%，年初预算数、全年预算数、全年执行数据此填列，分值 10、得分 {budget_score}。",
+        f"原报告只写明收入预算 6202.69 万元、执行进度 100%，年初预算数、全年预算数、全年执行数据此填列，分值 10、得分 {num(budget_score)}。",
         "",
         "三、原报告未载明而留空的单元格（不要用推算值补填）",
         f"1. 【{expenditure.sheet}】住房保障支出的上年数 {expenditure.ref(e221, 'prev')}、增减额 {expenditure.ref(e221, 'delta')}、"
@@ -919,7 +958,7 @@ def build_clean(out_dir: Path) -> Path:
         columns=["level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "deviation"],
         rows=indicators, group_keys=("level1", "level2"), group_style="first", score_header="评分",
         total={"level1": "合计", "weight": ind_weight, "score": ind_score},
-        footer=[f"注：预算执行分值 {weight} 分、得分 {b_score} 分，见“{sheet_name('budget')}”表；自评总分 {self_score} 分。"],
+        footer=[f"注：预算执行分值 {num(weight)} 分、得分 {num(b_score)} 分，见“{sheet_name('budget')}”表；自评总分 {num(self_score)} 分。"],
     ))
     book.table(Table(key="projects", title=f"{CLEAN_UNIT}{year}年度 100 万元以上项目情况表",
                      columns=[Extra("序号"), "name", "budget", "executed", "rate", "content", "status"], rows=projects))
