@@ -16,7 +16,10 @@ from decimal import Decimal
 from reconcile.indicators.names import is_cost, item_key
 from reconcile.indicators.scoring import OP_SYMBOL, scoring_op
 from reconcile.indicators.values import MAX_MAGNITUDE, IndicatorValue, Quantity, parse_nature, parse_value
-from reconcile.model import IndicatorRow, Num, Text, Where
+from reconcile.findings import Finding
+from reconcile.model import IndicatorRow, Num, Text, Where, WorkbookModel
+from reconcile.rules.catalogue import Rule
+from reconcile.template.definition import SHEET_BY_KEY
 from reconcile.numbers import format_amount
 
 QUAL = "qual"
@@ -138,3 +141,16 @@ def where(cell: Text | Num | None) -> Where | None:
 
 def first_where(*cells: Text | Num | None) -> Where | None:
     return next((w for w in map(where, cells) if w is not None), None)
+
+
+def cannot_check(model: WorkbookModel, rule: Rule, *columns: str) -> Finding | None:
+    """The info finding of ``rule`` when the 绩效指标 table or one of ``columns`` is
+    absent (SPEC §3: a rule that cannot run says why); None when it can run."""
+    table = model.tables.get("indicators")
+    if table is None:
+        return rule.cannot_run("没有绩效指标表")
+    for key in columns:
+        if not table.has(key):
+            label = SHEET_BY_KEY["indicators"].column(key).label
+            return rule.cannot_run(f"绩效指标表没有“{label}”列", sheet=table.sheet)
+    return None

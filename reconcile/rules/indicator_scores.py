@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from reconcile.findings import Finding, Severity
 from reconcile.indicators.names import level_key
-from reconcile.indicators.rows import QUAL, RowReading, first_where, read_row, sane, show, where
+from reconcile.indicators.rows import QUAL, RowReading, cannot_check, first_where, read_row, sane, show
 from reconcile.indicators.scoring import qualitative_band, quantitative_score
 from reconcile.indicators.values import ACHIEVED
 from reconcile.model import BudgetRow, Num, WorkbookModel
@@ -100,16 +100,6 @@ def _table(model: WorkbookModel):
     return model.tables.get(SHEET_KEY)
 
 
-def _weights_state(model: WorkbookModel, rule: Rule) -> Finding | None:
-    """The reason a weight-based rule cannot run, as its info finding; None when it can."""
-    table = _table(model)
-    if table is None:
-        return rule.cannot_run("没有绩效指标表")
-    if not table.has("weight"):
-        return rule.cannot_run("绩效指标表没有“分值”列", sheet=table.sheet)
-    return None
-
-
 def _weight(row) -> Decimal | None:
     return row.weight.value if row.weight is not None else None
 
@@ -138,9 +128,9 @@ def _scores_match(stated: Decimal, expected: Decimal, stated_decimals: int | Non
 
 @check(IND003, IND011)
 def weights_total(model: WorkbookModel, ctx) -> Iterator[Finding]:
-    blocked = _weights_state(model, IND003)
-    if blocked is not None:
-        yield blocked
+    note = cannot_check(model, IND003, "weight")
+    if note is not None:
+        yield note
         return
     table = _table(model)
     rows = [r for r in model.indicators if r.weight is not None]
@@ -225,13 +215,10 @@ def _how(r: RowReading, weight: Decimal, expected: Decimal, reverse: str) -> str
 
 @check(IND004, IND005)
 def scores(model: WorkbookModel, ctx) -> Iterator[Finding]:
-    for rule in (IND004, IND005):
-        blocked = _weights_state(model, rule)
-        if blocked is None and not _table(model).has("score"):
-            blocked = rule.cannot_run("绩效指标表没有“得分”列", sheet=_table(model).sheet)
-        if blocked is not None:
-            yield blocked
-            return
+    notes = [n for rule in (IND004, IND005) if (n := cannot_check(model, rule, "weight", "score")) is not None]
+    if notes:
+        yield from notes
+        return
     config = ctx.config
     for row in model.indicators:
         weight, score = _weight(row), _score(row)
@@ -301,8 +288,9 @@ def _deviation_situation(r: RowReading, config) -> str | None:
 
 @check(IND006, IND010)
 def completion(model: WorkbookModel, ctx) -> Iterator[Finding]:
-    if _table(model) is None:
-        yield IND006.cannot_run("没有绩效指标表")
+    note = cannot_check(model, IND006)
+    if note is not None:
+        yield note
         return
     for row in model.indicators:
         if row.actual.blank:
@@ -333,10 +321,11 @@ def self_score(model: WorkbookModel, ctx) -> Iterator[Finding]:
     if stated is None or not stated.present:
         yield XS003.cannot_run("基本情况未填写自评得分", sheet="基本情况")
         return
-    table = _table(model)
-    if table is None or not table.has("score"):
-        yield XS003.cannot_run("绩效指标表没有“得分”列", sheet=table.sheet if table else None)
+    note = cannot_check(model, XS003, "score")
+    if note is not None:
+        yield note
         return
+    table = _table(model)
     budget = _budget_total(model)
     if budget is None or budget.score is None or not budget.score.present:
         yield XS003.cannot_run("预算执行表缺失或未填写得分", sheet="预算执行")

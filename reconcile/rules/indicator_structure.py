@@ -22,7 +22,7 @@ from reconcile.indicators.names import (
     parents_of,
     similar_items,
 )
-from reconcile.indicators.rows import QUAL, RowReading, first_where, read_row, show, where
+from reconcile.indicators.rows import RowReading, cannot_check, first_where, read_row, show, where
 from reconcile.indicators.unitcost import UnitCost, parse_unit_cost
 from reconcile.indicators.values import NUMBER_PATTERN, PERIODS_PER_YEAR, normalize_text, parse_value
 from reconcile.model import WorkbookModel
@@ -123,11 +123,11 @@ def _level2_order(key: str) -> int:
 
 @check(IND001)
 def hierarchy_names(model: WorkbookModel, ctx) -> Iterator[Finding]:
-    table = _table(model)
-    if table is None or not table.has("level1"):
-        yield IND001.cannot_run("没有绩效指标表或表中没有“一级指标”列", sheet=table.sheet if table else None)
+    note = cannot_check(model, IND001, "level1")
+    if note is not None:
+        yield note
         return
-    check_level2 = table.has("level2")
+    check_level2 = _table(model).has("level2")
     seen: set[str] = set()
     for row in model.indicators:
         l1, l2 = row.level1, row.level2
@@ -161,10 +161,11 @@ def hierarchy_names(model: WorkbookModel, ctx) -> Iterator[Finding]:
 
 @check(IND002)
 def required_levels(model: WorkbookModel, ctx) -> Iterator[Finding]:
-    table = _table(model)
-    if table is None or not table.has("level1"):
-        yield IND002.cannot_run("没有绩效指标表或表中没有“一级指标”列", sheet=table.sheet if table else None)
+    note = cannot_check(model, IND002, "level1")
+    if note is not None:
+        yield note
         return
+    table = _table(model)
     present: dict[str, str] = {}
     for row in model.indicators:
         if row.level3.blank:
@@ -212,8 +213,9 @@ def _as_written(own: RowReading, other: RowReading, m: re.Match) -> str:
 
 @check(IND007)
 def duplicates(model: WorkbookModel, ctx) -> Iterator[Finding]:
-    if _table(model) is None:
-        yield IND007.cannot_run("没有绩效指标表")
+    note = cannot_check(model, IND007)
+    if note is not None:
+        yield note
         return
     readings = [read_row(r) for r in model.indicators]
     groups: dict[tuple[str, bool], list[RowReading]] = {}
@@ -261,8 +263,9 @@ def duplicates(model: WorkbookModel, ctx) -> Iterator[Finding]:
 
 @check(IND008)
 def quantitative_without_number(model: WorkbookModel, ctx) -> Iterator[Finding]:
-    if _table(model) is None:
-        yield IND008.cannot_run("没有绩效指标表")
+    note = cannot_check(model, IND008)
+    if note is not None:
+        yield note
         return
     for row in model.indicators:
         r = read_row(row)
@@ -312,8 +315,9 @@ def _quantity_for(uc: UnitCost, reading: RowReading, readings: list[RowReading])
 
 @check(IND009)
 def unit_price_totals(model: WorkbookModel, ctx) -> Iterator[Finding]:
-    if _table(model) is None:
-        yield IND009.cannot_run("没有绩效指标表")
+    note = cannot_check(model, IND009)
+    if note is not None:
+        yield note
         return
     readings = [read_row(r) for r in model.indicators]
     for reading in readings:
