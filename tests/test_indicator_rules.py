@@ -129,8 +129,8 @@ def test_ind003_all_weights_blank_is_one_info(tmp_path):
         r[7] = r[8] = None
     found = run(tmp_path, rows, self_score=None)
     ind = [f for f in found if f.rule.startswith("IND")]
-    assert [key(f) for f in ind] == [("IND003", "info", "绩效指标", None, None, None)]
-    assert "未填分值，无法核对得分" in ind[0].message
+    assert [key(f) for f in ind] == [("IND003", "info", "绩效指标", "H1", None, None)]
+    assert ind[0].message.startswith("绩效指标 H1：各三级指标均未填写分值；未填分值，无法核对得分")
 
 
 def test_ind003_national_split_warning_and_sichuan_profile(tmp_path):

@@ -15,7 +15,8 @@ from reconcile.indicators.names import level_key
 from reconcile.indicators.rows import QUAL, RowReading, cannot_check, first_where, read_row, sane, show
 from reconcile.indicators.scoring import qualitative_band, quantitative_score
 from reconcile.indicators.values import ACHIEVED
-from reconcile.model import BudgetRow, Num, WorkbookModel
+from reconcile.cells import a1
+from reconcile.model import BudgetRow, Num, WorkbookModel, Where
 from reconcile.numbers import HUNDRED
 from reconcile.reference.grades import grade_for
 from reconcile.rules.arith import RateCheck, amounts_match, compare_rate
@@ -138,7 +139,8 @@ def weights_total(model: WorkbookModel, ctx) -> Iterator[Finding]:
     total_weight = table.total.get("weight")
     total_score = table.total.get("score")
     if not weighted and (total_weight is None or not total_weight.present):
-        yield IND003.at(None, sheet=table.sheet, severity=Severity.INFO, stated="各三级指标均未填写分值",
+        header = Where(table.sheet, a1(table.header_rows[-1] - 1, table.columns["weight"]))
+        yield IND003.at(header, severity=Severity.INFO, stated="各三级指标均未填写分值",
                         requirement="未填分值，无法核对得分（分值合计、得分上限、按评分规则复核得分均未进行）")
         return
     indicator_sum = sum((r.weight.value for r in weighted), ZERO)
