@@ -333,3 +333,20 @@ def test_missing_level_column_is_one_note_not_an_error_per_row(tmp_path):
     found = run(tmp_path, rows, header=header)
     assert [(f.rule, f.severity) for f in found if f.rule in ("IND001", "IND002")] == [
         ("IND001", Severity.INFO), ("IND002", Severity.INFO)]
+
+
+def test_group_heading_rows_with_weights_are_subtotals(tmp_path):
+    def heading(l1, l2, weight, score):
+        return [l1, l2, None, None, None, None, None, weight, score, None]
+
+    rows = [heading("产出指标", None, 50, 50), *[[None, *r[1:]] for r in BASE[:4]],
+            heading("效益指标", None, 30, 28), [None, *BASE[4][1:]],
+            heading("满意度指标", None, 10, 10), [None, *BASE[5][1:]]]
+    assert run(tmp_path, rows) == []
+    rows[0][7] = 45
+    rows[5][1], rows[5][7] = "社会效益指标", 25   # a heading naming its 二级: the group is that 二级
+    found = run(tmp_path, rows)
+    assert [key(f) for f in found] == [("IND011", "error", "绩效指标", "H2", 50, 45),
+                                       ("IND011", "error", "绩效指标", "H7", 30, 25)]
+    assert found[0].message == "绩效指标 H2：“产出指标”行的分值填报为 45 分，其下各三级指标分值之和为 50 分"
+    assert "“社会效益指标”行" in found[1].message

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reconcile.indicators.names import is_cost, item_key
+from reconcile.indicators.names import is_cost, item_key, level_key
 from reconcile.indicators.scoring import OP_SYMBOL, scoring_op
 from reconcile.indicators.values import MAX_MAGNITUDE, IndicatorValue, Quantity, parse_nature, parse_value
 from reconcile.findings import Finding
@@ -154,3 +154,23 @@ def cannot_check(model: WorkbookModel, rule: Rule, *columns: str) -> Finding | N
             label = SHEET_BY_KEY["indicators"].column(key).label
             return rule.cannot_run(f"绩效指标表没有“{label}”列", sheet=table.sheet)
     return None
+
+
+def is_group_row(row: IndicatorRow) -> bool:
+    """A 一级/二级 heading row carrying its group's 分值/得分 ("产出指标 | | | 50"), not an indicator."""
+    return row.level3.blank and row.target.blank and row.actual.blank
+
+
+def indicator_rows(model: WorkbookModel) -> list[IndicatorRow]:
+    """The rows that are indicators (group heading rows left out)."""
+    return [r for r in model.indicators if not is_group_row(r)]
+
+
+def group_members(model: WorkbookModel, group: IndicatorRow) -> list[IndicatorRow]:
+    """The indicators a heading row stands for: same 一级, and same 二级 when the
+    heading names its own 二级."""
+    l1 = level_key(group.level1.value)
+    own_l2 = not group.level2.blank and group.level2.origin is None
+    l2 = level_key(group.level2.value, 2) if own_l2 else None
+    return [r for r in indicator_rows(model) if level_key(r.level1.value) == l1
+            and (l2 is None or level_key(r.level2.value, 2) == l2)]

@@ -12,7 +12,18 @@ from decimal import Decimal
 
 from reconcile.findings import Finding, Severity
 from reconcile.indicators.names import level_key
-from reconcile.indicators.rows import QUAL, RowReading, cannot_check, first_where, read_row, sane, show
+from reconcile.indicators.rows import (
+    QUAL,
+    RowReading,
+    cannot_check,
+    first_where,
+    group_members,
+    indicator_rows,
+    is_group_row,
+    read_row,
+    sane,
+    show,
+)
 from reconcile.indicators.scoring import qualitative_band, quantitative_score
 from reconcile.indicators.values import ACHIEVED
 from reconcile.cells import a1
@@ -81,10 +92,11 @@ IND010 = Rule(
 IND011 = Rule(
     code="IND011", severity=Severity.ERROR, family=FAMILY,
     title="合计行与各指标之和不符",
-    template="{sheet} {cell}：合计行{column}填报为 {stated} 分，各三级指标{column}之和为 {computed} 分",
-    doc="""核对什么：绩效指标表下方合计（总分）行的分值、得分是否等于各三级指标分值、得分之和。
-为什么：合计行常被手工填写，与明细不一致时总分不可信。
-示例：各指标分值之和 90、合计行写 100 → 错误。""",
+    template="{sheet} {cell}：{what}的{column}填报为 {stated} 分，{scope}各三级指标{column}之和为 {computed} 分",
+    doc="""核对什么：绩效指标表下方合计（总分）行的分值、得分是否等于各三级指标分值、得分之和；只填一级、二级指标名称和分值的
+小计行（如“产出指标 | | | 50”）是否等于其下各三级指标之和（小计行本身不计入合计）。
+为什么：合计行、小计行常被手工填写，与明细不一致时总分不可信。
+示例：各指标分值之和 90、合计行写 100 → 错误；“产出指标”行分值 50，其下三级指标分值之和 45 → 错误。""",
 )
 XS003 = Rule(
     code="XS003", severity=Severity.ERROR, family="跨表",
@@ -134,7 +146,8 @@ def weights_total(model: WorkbookModel, ctx) -> Iterator[Finding]:
         yield note
         return
     table = _table(model)
-    rows = [r for r in model.indicators if r.weight is not None]
+    items = indicator_rows(model)
+    rows = [r for r in items if r.weight is not None]
     weighted = [r for r in rows if r.weight.present]
     total_weight = table.total.get("weight")
     total_score = table.total.get("score")
@@ -144,13 +157,14 @@ def weights_total(model: WorkbookModel, ctx) -> Iterator[Finding]:
                         requirement="未填分值，无法核对得分（分值合计、得分上限、按评分规则复核得分均未进行）")
         return
     indicator_sum = sum((r.weight.value for r in weighted), ZERO)
-    scored = [r for r in model.indicators if r.score is not None and r.score.present]
+    scored = [r for r in items if r.score is not None and r.score.present]
     score_sum = sum((r.score.value for r in scored), ZERO)
     for column, total, computed, n in (("分值", total_weight, indicator_sum, len(weighted)),
                                        ("得分", total_score, score_sum, len(scored))):
         if total is not None and total.present and n and not amounts_match(total.value, computed, ctx.config, "万元"):
-            yield IND011.at(total, row_label="合计", column=column, stated=show(total.value), computed=show(computed), expected=computed,
-                            actual=total.value)
+            yield IND011.at(total, row_label="合计", what="合计行", scope="", column=column, stated=show(total.value),
+                            computed=show(computed), expected=computed, actual=total.value)
+    yield from _group_subtotals(model, ctx)
 
     profile = ctx.config.scoring_profile
     budget = _budget_total(model)
@@ -189,6 +203,25 @@ def weights_total(model: WorkbookModel, ctx) -> Iterator[Finding]:
                             expected=want, actual=sums[key])
 
 
+def _group_subtotals(model: WorkbookModel, ctx) -> Iterator[Finding]:
+    for group in model.indicators:
+        if not is_group_row(group):
+            continue
+        members = group_members(model, group)
+        name = (group.level2.value if not group.level2.blank and group.level2.origin is None else group.level1.value) or ""
+        for column, cell in (("分值", group.weight), ("得分", group.score)):
+            if cell is None or not cell.present or not members:
+                continue
+            values = [getattr(r, "weight" if column == "分值" else "score") for r in members]
+            present = [v.value for v in values if v is not None and v.present]
+            if not present:
+                continue
+            computed = sum(present, ZERO)
+            if not amounts_match(cell.value, computed, ctx.config, "万元"):
+                yield IND011.at(cell, row_label=name, what=f"“{name}”行", scope="其下", column=column,
+                                stated=show(cell.value), computed=show(computed), expected=computed, actual=cell.value)
+
+
 # ----------------------------------------------------------------- IND004 / IND005
 
 
@@ -222,7 +255,7 @@ def scores(model: WorkbookModel, ctx) -> Iterator[Finding]:
         yield from notes
         return
     config = ctx.config
-    for row in model.indicators:
+    for row in indicator_rows(model):
         weight, score = _weight(row), _score(row)
         if not sane(weight, score):
             continue
@@ -294,7 +327,7 @@ def completion(model: WorkbookModel, ctx) -> Iterator[Finding]:
     if note is not None:
         yield note
         return
-    for row in model.indicators:
+    for row in indicator_rows(model):
         if row.actual.blank:
             continue
         r = read_row(row)
@@ -332,7 +365,8 @@ def self_score(model: WorkbookModel, ctx) -> Iterator[Finding]:
     if budget is None or budget.score is None or not budget.score.present:
         yield XS003.cannot_run("预算执行表缺失或未填写得分", sheet="预算执行")
         return
-    scored = [r for r in model.indicators if r.score is not None and r.score.present]
+    items = indicator_rows(model)
+    scored = [r for r in items if r.score is not None and r.score.present]
     if not scored:
         yield XS003.cannot_run("绩效指标表未填写得分", sheet=table.sheet)
         return
@@ -340,7 +374,7 @@ def self_score(model: WorkbookModel, ctx) -> Iterator[Finding]:
     expected = budget.score.value + indicators
     if amounts_match(stated.value, expected, ctx.config, "万元"):
         return
-    blanks = sum(1 for r in model.indicators if r.score is not None and not r.score.present and r.weight is not None
+    blanks = sum(1 for r in items if r.score is not None and not r.score.present and r.weight is not None
                  and r.weight.present)
     note = f"（另有 {blanks} 个指标未填得分，按 0 分计）" if blanks else ""
     grade, stated_grade = grade_for(expected), grade_for(stated.value)
