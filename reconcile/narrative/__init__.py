@@ -32,12 +32,23 @@ def build_narrative(model, findings: Sequence[Finding], config: Config | None = 
     ctx = Context(model, Doubts(findings), config or DEFAULT)
     title = say("report.j2", "title", unit=model.unit_name or "", year=model.year or "")
     paragraphs = [
-        *basic.section(ctx),
+        *_safely(basic.section, ctx),
         heading(say("report.j2", "finance_heading"), 1),
-        *income.section(ctx),
-        *expenditure.section(ctx),
-        *carryover.section(ctx),
-        *performance.section(ctx),
-        *conclusion.section(ctx),
+        *_safely(income.section, ctx),
+        *_safely(expenditure.section, ctx),
+        *_safely(carryover.section, ctx),
+        *_safely(performance.section, ctx),
+        *_safely(conclusion.section, ctx),
     ]
     return Narrative(title=title, paragraphs=paragraphs)
+
+
+def _safely(section, ctx) -> list[Paragraph]:
+    """A section, or one sentence saying it could not be generated: a fault in one
+    section (or an edited template) must not cost the user the workbook or the rest."""
+    from reconcile.narrative.render import say
+
+    try:
+        return section(ctx)
+    except Exception as exc:  # noqa: BLE001 - reported in the text, never a traceback
+        return [Paragraph("body", say("report.j2", "section_failed", error=f"{type(exc).__name__}: {exc}"), pending=True)]

@@ -153,9 +153,10 @@ def _table(doc, para: Paragraph) -> None:
         row = table.rows[i]
         if i == 0:
             _repeat_header(row)
+        cells = row.cells     # python-docx rebuilds this list on every access
         for j in range(width):
             text = str(values[j]) if j < len(values) and values[j] is not None else ""
-            cell = row.cells[j]
+            cell = cells[j]
             cell.width = widths[j]
             p = cell.paragraphs[0]
             p.paragraph_format.first_line_indent = Pt(0)

@@ -77,7 +77,8 @@ class Unmet:
 
 
 def with_unit(text: str | None, unit: str | None) -> str:
-    text = text or ""
+    """An indicator value with its 度量单位 unless the text already ends with it."""
+    text = (text or "").rstrip("。；;，, ")
     if unit and text and not text.endswith(unit):
         return text + unit
     return text

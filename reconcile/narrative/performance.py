@@ -26,7 +26,12 @@ def section(ctx: Context) -> list[Paragraph]:
     else:
         major = projects.major_projects(ctx)
         out.append(body(say(T, "projects_intro", has_projects=bool(major))))
-        out.extend(body(say(T, "project", index=i, p=p), p.pending) for i, p in enumerate(major, 1))
+        for i, p in enumerate(major, 1):
+            out.append(body(say(T, "project", index=i, p=p), p.pending))
+            for macro, lines in (("project_content", p.content), ("project_status", p.status)):
+                if lines:
+                    out.append(body(say(T, macro, first=lines[0])))
+                    out.extend(body(line) for line in lines[1:])
 
     basic = ctx.model.basic
     score = self_score(ctx)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from reconcile.model import ProjectRow
+from reconcile.narrative.basic import text_paragraphs
 from reconcile.narrative.context import Context
 from reconcile.narrative.figures import Stated, amount, value
 from reconcile.numbers import HUNDRED, format_amount, format_rate
@@ -21,14 +22,16 @@ class Project:
     executed: str | None
     rate: str | None
     stated_rate: Stated | None
-    content: str | None
-    status: str | None
+    content: list[str]
+    status: list[str]
     pending: bool
 
 
 def is_major(row: ProjectRow) -> bool:
+    """The sheet is for projects of 100 万元 or more: a listed project counts unless its
+    预算数 (or, without one, its 执行数) shows it is smaller."""
     size = value(row.budget) if value(row.budget) is not None else value(row.executed)
-    return size is not None and size >= THRESHOLD
+    return size is None or size >= THRESHOLD
 
 
 def project(ctx: Context, row: ProjectRow) -> Project:
@@ -38,9 +41,9 @@ def project(ctx: Context, row: ProjectRow) -> Project:
     if rate is not None and (sr := value(row.rate)) is not None:
         if compare_rate(sr, rate, row.rate.decimals) == RateCheck.WRONG:
             stated_rate = Stated("", format_amount(sr))
-    text = lambda t: " ".join(t.value.split()) if t is not None and t.value else None  # noqa: E731
     return Project(row.label, amount(budget), amount(executed), format_rate(rate) if rate is not None else None,
-                   stated_rate, text(row.content), text(row.status),
+                   stated_rate, text_paragraphs(row.content.value if row.content else None),
+                   text_paragraphs(row.status.value if row.status else None),
                    ctx.doubts.row(ctx.sheet("projects"), row.row, recomputed=(row.rate,)))
 
 
