@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:
 import xlsxwriter  # noqa: E402
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell  # noqa: E402
 
-from reconcile.numbers import HUNDRED, round_half_up  # noqa: E402
+from reconcile.numbers import HUNDRED, format_amount, round_half_up  # noqa: E402
 from reconcile.template.definition import (  # noqa: E402
     BASIC_FIELDS,
     INSTRUCTIONS_SHEET,
@@ -68,6 +68,11 @@ def field_label(key: str) -> str:
 
 
 # ---------------------------------------------------------------- arithmetic
+
+
+def num(value: Decimal) -> str:
+    """A number in running text: 90, 0.5, 9.52 (no trailing zeros)."""
+    return format_amount(value)
 
 
 def r2(value: Decimal) -> Decimal:
@@ -134,6 +139,10 @@ class Table:
     score_header: str | None = None           # two-row header: this label merged over 分值 and 得分
     total: dict[str, Any] | None = None       # a 合计 row under the table
     footer: list[str] = field(default_factory=list)
+    widths: dict[str, int] = field(default_factory=dict)   # column widths other than the template's
+
+    def width(self, sd: SheetDef, key: str) -> int:
+        return self.widths.get(key, sd.column(key).width)
 
 
 @dataclass
@@ -153,7 +162,21 @@ class Placed:
         return f"{self.ref(i0, key)}:{self.ref(i1, key)}"
 
 
-AMOUNT_KINDS = {"amount"}
+def display_width(text: str) -> int:
+    """Width of a text in Excel column units: CJK and full-width characters count two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def row_height(texts_and_widths: list[tuple[str, float]]) -> float:
+    """A row height (points) that shows every wrapped text of the row in full."""
+    lines = 1
+    for text, width in texts_and_widths:
+        usable = max(width * 1.1 - 1, 1)
+        n = sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
+        lines = max(lines, n)
+    return min(409.0, max(15.0, 13.5 * lines))
 
 
 class Book:
@@ -206,6 +229,9 @@ class Book:
 
     def title_block(self, ws, title: str, width: int, unit_line: str | None) -> int:
         """Merged title on row 1, "编制单位 … 单位：万元" on row 2; returns the next row."""
+        ws.set_landscape()
+        ws.set_paper(9)                 # A4
+        ws.fit_to_pages(1, 0)           # one page wide, as long as it takes
         ws.set_row(0, 30)
         if width > 1:
             ws.merge_range(0, 0, 0, width - 1, title, self.f_title)
@@ -227,9 +253,11 @@ class Book:
         ws.freeze_panes(r + 1, 0)
         first = r + 1
         for i, f in enumerate(BASIC_FIELDS):
-            ws.write_string(first + i, 0, f.label, self.f_text)
+            ws.write_string(first + i, 0, f.label + ("*" if f.required else ""), self.f_text)
             value = values.get(f.key)
             self.put(ws, first + i, 1, value, self._fmt_for(f.kind) if f.kind != "count" else self.f_count)
+            if isinstance(value, str):
+                ws.set_row(first + i, row_height([(value, sd.columns[1].width)]))
         return Placed(sd.name, first, len(BASIC_FIELDS), {"item": 0, "content": 1})
 
     def table(self, t: Table) -> Placed:
@@ -241,7 +269,7 @@ class Book:
                 ws.set_column(c, c, col.width)
             else:
                 cols[col] = c
-                ws.set_column(c, c, sd.column(col).width)
+                ws.set_column(c, c, t.width(sd, col))
         width = len(t.columns)
         r = self.title_block(ws, t.title, width, t.unit_line)
         header_rows = 2 if t.score_header else 1
@@ -259,6 +287,7 @@ class Book:
             ws.merge_range(r, c0, r, c1, t.score_header, self.f_head)
         first = r + header_rows
         ws.freeze_panes(first, 0)
+        ws.repeat_rows(r, first - 1)
         for i, row in enumerate(t.rows):
             for c, col in enumerate(t.columns):
                 if isinstance(col, Extra):
@@ -270,6 +299,9 @@ class Book:
                 self.put(ws, first + i, c, row.get(col), self._fmt_for(kind))
         for key in t.group_keys:
             self._groups(ws, t, key, cols[key], first)
+        for i, row in enumerate(t.rows):
+            texts = [(row[k], t.width(sd, k)) for k in cols if isinstance(row.get(k), str) and k not in t.group_keys]
+            ws.set_row(first + i, row_height(texts))
         n = len(t.rows)
         if t.total is not None:
             tr = first + n
@@ -279,7 +311,7 @@ class Book:
                 self.put(ws, tr, c, value, fmt)
         foot = first + n + (1 if t.total is not None else 0) + 1
         for j, line in enumerate(t.footer):
-            ws.write_string(foot + j, 0, line, self.f_note)
+            ws.merge_range(foot + j, 0, foot + j, width - 1, line, self.f_note)
         return Placed(sd.name, first, n, cols)
 
     def _groups(self, ws, t: Table, key: str, c: int, first: int) -> None:
@@ -303,10 +335,16 @@ class Book:
 
     def instructions(self, title: str, lines: list[str]) -> None:
         ws = self.wb.get_worksheet_by_name(INSTRUCTIONS_SHEET)
-        ws.set_column(0, 0, 110)
+        width = 120
+        ws.set_column(0, 0, width)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.set_row(0, 30)
         ws.write_string(0, 0, title, self.f_title)
         for i, line in enumerate(lines, start=2):
             ws.write_string(i, 0, line, self.f_note)
+            ws.set_row(i, row_height([(line, width)]))
 
 
 def sheet_help_lines() -> list[str]:
@@ -655,13 +693,14 @@ def build_seed(out_dir: Path) -> Path:
         key="indicators", title=f"{SEED_UNIT}{year}年度部门整体支出绩效指标完成情况表", unit_line=None,
         columns=["level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "deviation"],
         rows=indicators, group_keys=("level1", "level2"), group_style="merge",
+        widths={"level3": 34, "target": 36, "actual": 30},
         total={"level1": "合计", "weight": ind_weight, "score": ind_score},
     ))
 
     projects = book.table(Table(
         key="projects", title=f"{SEED_UNIT}{year}年度 100 万元以上项目情况表",
         columns=["name", "budget", "executed", "rate", "content", "status"],
-        rows=[{"name": "智能化社会治安防控体系建设", "content": SEED_PROJECT_CONTENT}],
+        rows=[{"name": "智能化社会治安防控体系建设", "content": SEED_PROJECT_CONTENT}], widths={"content": 70},
     ))
 
     e208 = 2  # row index of 208 in the 支出 table
@@ -676,11 +715,11 @@ def build_seed(out_dir: Path) -> Path:
         "二、示意数据（原报告未载明，仅为演示核对功能而填写，不是原报告的数字）",
         f"1. 【{ind.sheet}】实际完成值 {ind.col_range('actual')}、分值 {ind.col_range('weight')}、"
         f"得分 {ind.col_range('score')}、偏差原因分析及改进措施 {ind.col_range('deviation')}，以及合计行："
-        f"原报告的指标表只有年度指标值。分值按二级指标平均分配（数量 0.5、质量 1.5、时效 2、成本 0.5、"
-        f"社会效益 13、可持续影响 13，合计 {ind_weight} 分），未完成的 {len(SEED_UNMET)} 个指标按完成比例计分并填写偏差原因，"
-        f"使指标得分合计 {ind_score} 分、加预算执行得分 {budget_score} 分等于原报告的自评得分 {self_score} 分。",
+        f"原报告的指标表只有年度指标值。每个三级指标的分值按所属二级指标取定（"
+        f"{'、'.join(f'{k} {num(v)}' for k, v in SEED_WEIGHTS.items())}，合计 {num(ind_weight)} 分），未完成的 {len(SEED_UNMET)} 个指标按完成比例计分并填写偏差原因，"
+        f"使指标得分合计 {num(ind_score)} 分、加预算执行得分 {num(budget_score)} 分等于原报告的自评得分 {num(self_score)} 分。",
         f"2. 【{budget.sheet}】全部数值 {budget.ref(0, 'initial')}:{budget.ref(budget.n_rows - 1, 'score')}："
-        f"原报告只写明收入预算 6202.69 万元、执行进度 100%，年初预算数、全年预算数、全年执行数据此填列，分值 10、得分 {budget_score}。",
+        f"原报告只写明收入预算 6202.69 万元、执行进度 100%，年初预算数、全年预算数、全年执行数据此填列，分值 10、得分 {num(budget_score)}。",
         "",
         "三、原报告未载明而留空的单元格（不要用推算值补填）",
         f"1. 【{expenditure.sheet}】住房保障支出的上年数 {expenditure.ref(e221, 'prev')}、增减额 {expenditure.ref(e221, 'delta')}、"
@@ -699,9 +738,246 @@ def build_seed(out_dir: Path) -> Path:
     return path
 
 
+# ================================================================ the consistent department
+
+CLEAN_UNIT = "示例县文化广播电视和旅游局"
+CLEAN_YEAR = 2023
+
+# 支出 by 项: (code, name, 基本支出, 项目支出, 上年数, 说明). 款 and 类 rows are summed below.
+CLEAN_ITEMS: list[tuple[str, str, Decimal, Decimal, Decimal, str | None]] = [
+    ("2070101", "行政运行", D("412.36"), ZERO, D("398.75"), None),
+    ("2070104", "图书馆", D("98.40"), D("58.40"), D("142.18"), None),
+    ("2070108", "文化活动", ZERO, D("238.50"), D("205.30"), None),
+    ("2070109", "群众文化", D("121.64"), D("64.60"), D("171.92"), None),
+    ("2070199", "其他文化和旅游支出", ZERO, D("320.00"), D("120.00"),
+     "本年新增全域旅游宣传推广及节庆活动项目 320 万元（县政府专题会议安排），较上年增幅较大。"),
+    ("2080505", "机关事业单位基本养老保险缴费支出", D("78.56"), ZERO, D("75.12"), None),
+    ("2080506", "机关事业单位职业年金缴费支出", D("31.42"), ZERO, D("30.05"), None),
+    ("2101101", "行政单位医疗", D("18.36"), ZERO, D("17.64"), None),
+    ("2101102", "事业单位医疗", D("24.18"), ZERO, D("23.05"), None),
+    ("2210201", "住房公积金", D("58.90"), ZERO, D("56.48"), None),
+]
+CLEAN_GROUP_NAMES = {
+    "207": "文化旅游体育与传媒支出", "20701": "文化和旅游",
+    "208": "社会保障和就业支出", "20805": "行政事业单位养老支出",
+    "210": "卫生健康支出", "21011": "行政事业单位医疗",
+    "221": "住房保障支出", "22102": "住房改革支出",
+}
+# 收入 by source other than 一般公共预算财政拨款 (which balances 收入合计 = 支出合计):
+# (source, 本年数, 上年数, 说明)
+CLEAN_OTHER_INCOME = [
+    ("事业收入", D("38.00"), D("35.00"), None),
+    ("其他收入", D("22.00"), D("10.00"), "本年新增景区讲解、场馆培训等服务收入。"),
+    ("上年结转", D("25.30"), D("15.00"), "上年结转的图书馆购书和文化惠民演出资金在本年安排使用。"),
+]
+# 结转结余 by 科目: (code, 年初结转结余). 本年支出 is the 项's 本年数; everything is used this year.
+CLEAN_CARRYOVER = [("2070104", D("5.30")), ("2070108", D("20.00"))]
+# 预算执行 其中 rows: (source, 年初预算数, 全年预算数, 全年执行数 or None = 一般公共预算财政拨款)
+CLEAN_BUDGET = [
+    ("财政拨款", D("1418.00"), D("1512.20"), None),
+    ("上年结转", D("25.30"), D("25.30"), D("25.30")),
+    ("其他资金", D("60.00"), D("65.00"), D("60.00")),
+]
+CLEAN_PROJECTS = [
+    ("文化惠民演出活动", "2070108", D("245.00"),
+     "组织文艺院团送戏下乡、节庆文艺演出和广场文化活动，全年计划演出 120 场。",
+     "全年完成惠民演出 126 场，覆盖全县 14 个乡镇，观众约 8.6 万人次。"),
+    ("全域旅游宣传推广及节庆活动", "2070199", D("330.00"),
+     "在省内主要城市和新媒体平台开展旅游形象宣传，举办县级旅游节庆活动 2 场。",
+     "完成线上线下宣传推广和 2 场节庆活动，旅游综合收入同比增长 9.2%。"),
+]
+# 绩效指标: (一级, 二级, 三级, 指标性质, 年度指标值, 度量单位, 实际完成值, 分值)
+CLEAN_INDICATORS: list[tuple[str, str, str, str, Any, str, Any, Decimal]] = [
+    ("产出指标", "数量指标", "开展文化惠民演出场次", "≥", 120, "场", 126, D(8)),
+    ("产出指标", "数量指标", "公共图书馆新增藏书", "≥", 5000, "册", 5260, D(6)),
+    ("产出指标", "数量指标", "乡镇综合文化站免费开放数", "=", 14, "个", 14, D(6)),
+    ("产出指标", "数量指标", "举办群众文化培训班", "≥", 40, "期", 42, D(5)),
+    ("产出指标", "质量指标", "公共文化设施开放达标率", "≥", 95, "%", 98, D(6)),
+    ("产出指标", "质量指标", "文艺演出节目验收合格率", "=", 100, "%", 100, D(5)),
+    ("产出指标", "时效指标", "项目按期完成率", "≥", 95, "%", 100, D(4)),
+    ("产出指标", "成本指标", "文化惠民演出成本", "≤", 245, "万元", D("238.5"), D(5)),
+    ("产出指标", "成本指标", "单场演出平均成本", "≤", 2, "万元/场", D("1.89"), D(5)),
+    ("效益指标", "社会效益指标", "年度公共文化服务受益人次", "≥", 30, "万人次", D("32.6"), D(10)),
+    ("效益指标", "社会效益指标", "乡村文化振兴示范村创建", "定性", "达成年度目标", None, "达成年度指标", D(8)),
+    ("效益指标", "经济效益指标", "旅游综合收入增长率", "≥", 8, "%", D("9.2"), D(6)),
+    ("效益指标", "可持续影响指标", "公共文化服务长效机制", "定性", "建立健全", None, "达成年度指标", D(6)),
+    ("满意度指标", "服务对象满意度指标", "群众满意度", "≥", 90, "%", D("95.6"), D(10)),
+]
+
+CLEAN_FUNCTIONS = """\
+贯彻执行党和国家关于文化、广播电视、旅游工作的方针政策和法律法规，拟订全县文化、广播电视和旅游发展规划并组织实施。
+统筹推进全县公共文化服务体系建设，指导县图书馆、文化馆和乡镇综合文化站开展公共文化服务。
+负责全县文化市场、旅游市场和广播电视行业的监督管理，组织开展旅游宣传推广和旅游节庆活动。
+负责全县文物和非物质文化遗产保护利用工作，承办县委、县政府交办的其他事项。"""
+CLEAN_TASKS = """\
+1. 开展文化惠民演出 120 场以上，组织群众文化培训班 40 期以上。
+2. 推进公共图书馆、文化馆总分馆制建设，新增藏书 5000 册以上，14 个乡镇综合文化站全部免费开放。
+3. 开展全域旅游宣传推广，举办县级旅游节庆活动 2 场，推动旅游综合收入增长 8% 以上。"""
+CLEAN_GOAL = "保障机关和所属事业单位正常运转，完成年度公共文化服务和旅游宣传推广任务，群众满意度达到 90% 以上。"
+
+
+def _need_note(rate: Decimal | None, note: str | None, what: str) -> None:
+    if rate is not None and abs(rate) >= 30:
+        assert note, f"{what}: 增减率 {rate}% needs a 说明"
+
+
+def clean_expenditure_rows() -> list[dict[str, Any]]:
+    """项 rows as given, 款 and 类 rows summed from them, 支出合计 on top."""
+    items = {code: (name, basic, project, prev, note) for code, name, basic, project, prev, note in CLEAN_ITEMS}
+
+    def totals(prefix: str) -> tuple[Decimal, Decimal, Decimal]:
+        parts = [v for code, v in items.items() if code.startswith(prefix)]
+        return (sum((p[1] for p in parts), ZERO), sum((p[2] for p in parts), ZERO), sum((p[3] for p in parts), ZERO))
+
+    def row(code: str | None, name: str, basic: Decimal, project: Decimal, prev: Decimal, note: str | None = None):
+        cur = basic + project
+        rate = change_rate(cur, prev)
+        _need_note(rate, note, f"支出 {code} {name}")
+        return {"code": int(code) if code else None, "name": name, "cur": cur, "prev": prev, "delta": cur - prev,
+                "rate": rate, "basic": basic, "project": project, "note": note}
+
+    rows = [row(None, SHEET_BY_KEY["expenditure"].rows[0], *totals(""))]
+    for lei in sorted({c[:3] for c in items}):
+        rows.append(row(lei, CLEAN_GROUP_NAMES[lei], *totals(lei)))
+        for kuan in sorted({c[:5] for c in items if c.startswith(lei)}):
+            rows.append(row(kuan, CLEAN_GROUP_NAMES[kuan], *totals(kuan)))
+            for code in sorted(c for c in items if c.startswith(kuan)):
+                name, basic, project, prev, note = items[code]
+                rows.append(row(code, name, basic, project, prev, note))
+    return rows
+
+
+def clean_indicator_rows() -> list[dict[str, Any]]:
+    rows = []
+    for l1, l2, l3, nature, target, unit, actual, weight in CLEAN_INDICATORS:
+        if nature == "定性":
+            score = weight  # 达成年度指标: within the full band
+        else:
+            t, a = D(target), D(actual)
+            score = indicator_score(nature, t, a, weight)
+            assert score == weight, (l3, "target not met")
+            if nature != "≤":
+                assert a < t * D("1.3"), (l3, "over-achieved by 30% or more")
+        rows.append({"level1": l1, "level2": l2, "level3": l3, "nature": nature, "target": target, "unit": unit,
+                     "actual": actual, "weight": weight, "score": score})
+    return rows
+
+
+def build_clean(out_dir: Path) -> Path:
+    path = out_dir / CLEAN_FILE
+    book = Book(path, CLEAN_UNIT)
+    year = CLEAN_YEAR
+
+    exp_rows = clean_expenditure_rows()
+    total = exp_rows[0]
+    items = {code: (basic + project) for code, _, basic, project, _, _ in CLEAN_ITEMS}
+
+    # 收入: 收入合计 = Σ sources = 支出合计 (both years).
+    income_sources = SHEET_BY_KEY["income"].rows
+    others = [(s, cur, prev, note) for s, cur, prev, note in CLEAN_OTHER_INCOME]
+    assert all(s in income_sources for s, *_ in others)
+    general_cur = total["cur"] - sum(c for _, c, _, _ in others)
+    general_prev = total["prev"] - sum(p for _, _, p, _ in others)
+    sources = [(income_sources[1], general_cur, general_prev, None), *others]
+    income_rows = []
+    for name, cur, prev, note in [(income_sources[0], total["cur"], total["prev"], None), *sources]:
+        rate = change_rate(cur, prev)
+        _need_note(rate, note, f"收入 {name}")
+        income_rows.append({"label": name, "cur": cur, "prev": prev, "delta": cur - prev, "rate": rate, "note": note})
+    assert sum(r["cur"] for r in income_rows[1:]) == income_rows[0]["cur"] == total["cur"]
+
+    # 结转结余: 年末 = 年初 + 本年收入 − 本年支出; the 年初 total is the 上年结转 income.
+    carry_rows = []
+    names = {code: name for code, name, *_ in CLEAN_ITEMS}
+    for code, opening in CLEAN_CARRYOVER:
+        expense = items[code]
+        income = expense - opening
+        closing = opening + income - expense
+        carry_rows.append({"code": code, "name": names[code], "opening": opening, "income": income,
+                           "expense": expense, "closing": closing})
+    carry_total = {k: sum((r[k] for r in carry_rows), ZERO) for k in ("opening", "income", "expense", "closing")}
+    assert carry_total["opening"] == dict((s, c) for s, c, _, _ in CLEAN_OTHER_INCOME)["上年结转"]
+    carry_rows.append({"name": "合计", **carry_total})
+
+    # 预算执行: 年度资金总额 = Σ 其中; 全年执行数 = 支出合计; rates and score computed.
+    weight = D(10)
+    b_labels = SHEET_BY_KEY["budget"].rows
+    subs = []
+    for source, initial, full, executed in CLEAN_BUDGET:
+        assert source in b_labels
+        executed = general_cur if executed is None else executed
+        rate = exec_rate(executed, full)
+        assert rate >= 90, (source, rate)
+        subs.append({"source": source, "initial": initial, "full": full, "executed": executed, "rate": Pct(rate)})
+    b_total = {k: sum((r[k] for r in subs), ZERO) for k in ("initial", "full", "executed")}
+    assert b_total["executed"] == total["cur"]
+    b_rate = exec_rate(b_total["executed"], b_total["full"])
+    b_score = exec_score(b_total["executed"], b_total["full"], weight)
+    assert b_score == r2(min(b_rate, HUNDRED) / HUNDRED * weight)  # same from the rounded rate
+    subs[0]["source"] = "其中：" + subs[0]["source"]
+    budget_rows = [{"source": b_labels[0], **b_total, "rate": Pct(b_rate), "weight": weight, "score": b_score}, *subs]
+
+    indicators = clean_indicator_rows()
+    ind_weight = sum(r["weight"] for r in indicators)
+    ind_score = sum(r["score"] for r in indicators)
+    assert ind_weight + weight == 100
+    self_score = b_score + ind_score
+
+    projects = []
+    for i, (name, code, budget, content, status) in enumerate(CLEAN_PROJECTS, start=1):
+        executed = items[code]
+        assert budget >= 100
+        projects.append({"序号": i, "name": name, "budget": budget, "executed": executed,
+                         "rate": exec_rate(executed, budget), "content": content, "status": status})
+
+    book.basic(f"{CLEAN_UNIT}{year}年度部门整体支出绩效自评基本情况表", {
+        "unit_name": CLEAN_UNIT, "year": year, "amount_unit": "万元", "supervisor": CLEAN_UNIT,
+        "budget_units": 3, "admin_units": 1, "public_units": 2,
+        "staff_quota": 18 + 2 + 28, "quota_admin": 18, "quota_worker": 2, "quota_public": 28,
+        "staff_active": 17 + 2 + 26, "active_admin": 17, "active_worker": 2, "active_public": 26,
+        "retired_early": 0, "retired": 21,
+        "self_score": self_score,
+        "functions": CLEAN_FUNCTIONS, "tasks": CLEAN_TASKS, "overall_goal": CLEAN_GOAL,
+        "disclosure": "部门预决算和整体绩效自评结果已在县政府门户网站公开。",
+        "rectification": "上年评价发现的问题已全部整改，评价结果用于本年预算安排。",
+        "problems": "部分项目绩效目标设置偏保守，个别指标细化量化不足。",
+        "suggestions": "结合上年完成情况科学设置绩效目标，提高指标的可衡量性。",
+    })
+    book.table(Table(key="income", title=f"{CLEAN_UNIT}{year}年度部门收入情况表",
+                     columns=["label", "cur", "prev", "delta", "rate", "note"], rows=income_rows))
+    book.table(Table(key="expenditure", title=f"{CLEAN_UNIT}{year}年度部门支出情况表",
+                     columns=["code", "name", "cur", "prev", "delta", "rate", "basic", "project", "note"],
+                     rows=exp_rows))
+    book.table(Table(key="carryover", title=f"{CLEAN_UNIT}{year}年度结转结余情况表",
+                     columns=["code", "name", "opening", "income", "expense", "closing", "note"], rows=carry_rows))
+    book.table(Table(key="budget", title=f"{CLEAN_UNIT}{year}年度部门预算执行情况表",
+                     columns=["source", "initial", "full", "executed", "rate", "weight", "score", "note"],
+                     rows=budget_rows))
+    book.table(Table(
+        key="indicators", title=f"{CLEAN_UNIT}{year}年度部门整体支出绩效指标完成情况表", unit_line=None,
+        columns=["level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "deviation"],
+        rows=indicators, group_keys=("level1", "level2"), group_style="first", score_header="评分",
+        total={"level1": "合计", "weight": ind_weight, "score": ind_score},
+        footer=[f"注：预算执行分值 {num(weight)} 分、得分 {num(b_score)} 分，见“{sheet_name('budget')}”表；自评总分 {num(self_score)} 分。"],
+    ))
+    book.table(Table(key="projects", title=f"{CLEAN_UNIT}{year}年度 100 万元以上项目情况表",
+                     columns=[Extra("序号"), "name", "budget", "executed", "rate", "content", "status"], rows=projects))
+    book.instructions(f"{CLEAN_UNIT}{year}年度部门整体支出绩效自评表 填报说明", [
+        "本工作簿是 reconcile 的示例：一个虚构的、各项数字完全一致的部门。所有合计、增减额、增减率、执行率、得分均由"
+        "scripts/build_examples.py 按四舍五入（保留两位小数）计算得出。",
+        "",
+        *sheet_help_lines(),
+        "",
+        "二、本例的版式：支出按类、款、项逐级填列并分基本支出、项目支出；执行率以百分比格式填写；"
+        "绩效指标表的一级、二级指标只在每组首行填写，分值、得分位于合并的“评分”表头下；重点项目表带“序号”列。",
+    ])
+    book.close()
+    return path
+
+
 # ================================================================ entry point
 
-BUILDERS = (build_seed,)
+BUILDERS = (build_seed, build_clean)
 
 
 def build_all(out_dir: Path = EXAMPLES_DIR) -> list[Path]:
