@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from reconcile.findings import Finding, Severity
 from reconcile.narrative import build_narrative
@@ -99,11 +100,12 @@ def untraceable(path: Path, narrative) -> list[tuple[Decimal, str]]:
     return missing
 
 
-def test_every_number_of_the_seed_example_is_traceable():
-    _, model, findings = check_path(SEED_EXAMPLE)
+@pytest.mark.parametrize("example", sorted(SEED_EXAMPLE.parent.glob("*.xlsx")), ids=lambda p: p.stem)
+def test_every_number_of_the_examples_is_traceable(example):
+    _, model, findings = check_path(example)
     narrative = build_narrative(model, findings)
-    assert len(narrative_numbers(narrative)) > 200
-    assert untraceable(SEED_EXAMPLE, narrative) == []
+    assert len(narrative_numbers(narrative)) > 100
+    assert untraceable(example, narrative) == []
 
 
 def test_traceable_with_findings_quoted(tmp_path):
