@@ -211,8 +211,8 @@ def test_grades_and_summed_score(tmp_path):
         assert f"评价等级为“{grade}”" in narrate(tmp_path, 基本情况=basic).text, score
     basic = [r for r in BASIC if r[0] != "自评得分"]
     text = narrate(tmp_path, 基本情况=basic).text
-    # 预算执行得分 10 + Σ 指标得分 86 = 96
-    assert "自评得分未填列，按预算执行得分与各指标得分合计为96分，评价等级为“优”。" in text
+    # 预算执行得分 10 + Σ 指标得分 85 = 95
+    assert "自评得分未填列，按预算执行得分与各指标得分合计为95分，评价等级为“优”。" in text
 
 
 def test_section_four_lists_errors_not_warnings(tmp_path):
