@@ -9,7 +9,7 @@ from reconcile.findings import Finding, Severity
 from reconcile.narrative import build_narrative
 from reconcile.narrative.render import OVERRIDE_ENV, environment
 from reconcile.pipeline import check_path
-from tests.seed_sheets import BASIC, BUDGET, EXPENDITURE, INCOME, INDICATORS, seed_workbook
+from tests.seed_sheets import BASIC, BUDGET, INDICATORS, seed_workbook
 from tests.test_narrative_fidelity import paragraph_after
 
 INC_HEAD = ["收入项目", "本年数", "上年数", "增减额", "增减率(%)", "说明"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reconcile.config import Config
-from reconcile.model import Num, WorkbookModel
+from reconcile.model import WorkbookModel
 from reconcile.narrative.figures import Doubts
 
 
@@ -40,6 +40,3 @@ class Context:
             if cell is not None and cell.ref and self.doubts.row(cell.sheet, split_ref(cell.ref)[0]):
                 return True
         return False
-
-    def field_num(self, key: str) -> Num | None:
-        return self.model.basic.num(key)

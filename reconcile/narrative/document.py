@@ -28,9 +28,6 @@ class Narrative:
         return "\n".join([self.title, *(p.text for p in self.paragraphs)])
 
 
-PENDING_MARK = "【待核实】"
-
-
 def body(text: str, pending: bool = False) -> Paragraph:
     return Paragraph("body", text, pending=pending)
 

@@ -146,12 +146,3 @@ class Doubts:
             return False
         skip = {n.ref.upper() for n in recomputed if n is not None and n.ref}
         return bool(cells - skip)
-
-    def cell(self, num: Num | None) -> bool:
-        if num is None or not num.ref:
-            return False
-        row, _ = split_ref(num.ref)
-        return num.ref.upper() in self._cells.get((num.sheet, row), set())
-
-    def any_cell(self, nums: Iterable[Num | None]) -> bool:
-        return any(self.cell(n) for n in nums)
