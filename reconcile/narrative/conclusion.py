@@ -15,7 +15,7 @@ MAX_LISTED_ERRORS = 20
 def section(ctx: Context) -> list[Paragraph]:
     score = self_score(ctx)
     basic = ctx.model.basic
-    errors = ctx.doubts.errors
+    errors = sorted(ctx.doubts.errors, key=lambda f: f.sort_key)
     out = [
         heading(say(T, "heading"), 1),
         heading(say(T, "verdict_heading")),
