@@ -32,6 +32,8 @@ from reconcile.rules.catalogue import Rule
 
 SUM_TEMPLATE = "{where}：{column}填报为 {stated}，按 {formula}{blank_note} 应为 {expected_text}，相差 {gap}"
 SUM_BLANK = "{blanks}未填；按 {where} {column} {total} 与已填各项 {formula} 推算，{blank_what}应为 {implied}；请补填，或在“说明”列写明原因"
+SUM_UNCHECKED = "{where}：{column}为 {total}，但组成它的 {blanks}均未填，无法核对；请补填，或在“说明”列写明原因"
+SUM_VARIANTS = (("blank", SUM_BLANK), ("unchecked", SUM_UNCHECKED))
 
 DELTA_TEMPLATE = "{where}：增减额填报为 {stated}，按 本年数 {cur} − 上年数 {prev} 应为 {expected_text}（{direction}）"
 
@@ -103,7 +105,7 @@ def sum_finding(rule: Rule, *, total: Num | None, parts: Sequence[Part], column:
     “where column”); otherwise they are other columns of the total's row.
     exact: head counts, compared without tolerance.
     """
-    if not usable(total) or not readable(total, *(p.num for p in parts)):
+    if not parts or not usable(total) or not readable(total, *(p.num for p in parts)):
         return None
     assert total is not None and total.value is not None
     values = [p.num.value if p.num is not None else None for p in parts]
@@ -115,8 +117,16 @@ def sum_finding(rule: Rule, *, total: Num | None, parts: Sequence[Part], column:
     blanks = [parts[i] for i in result.blanks]
     if result.blank_explains:
         first = next((p.num for p in blanks if p.num is not None), None)
-        names = "、".join((p.where or p.label) + (f" {column}" if parts_are_rows else "")
-                         + (f"（{p.num.ref}）" if p.num is not None else "") for p in blanks)
+        cells = [p.label + (f"（{p.num.ref}）" if p.num is not None else "") for p in blanks]
+        if parts_are_rows:
+            names = "、".join(f"{p.where or p.label} {column}" + (f"（{p.num.ref}）" if p.num is not None else "")
+                             for p in blanks)
+        else:
+            names = f"{where_text} " + "、".join(cells)
+        if result.n_filled == 0:
+            return rule.at(first or total, variant="unchecked", severity=Severity.WARNING, row_label=row_label,
+                           expected=None, actual=total.stated, explanation=blank_explanation or explanation,
+                           where=where_text, column=column, total=shown.stated(total), blanks="、".join(cells))
         return rule.at(
             first or total, variant="blank", severity=Severity.WARNING, row_label=row_label,
             expected=shown.raw(result.implied), actual=None,

@@ -58,7 +58,7 @@ BUD004 = Rule(
     code="BUD004", severity=Severity.ERROR, family=FAMILY,
     title="年度资金总额与其中各项之和不符",
     template=common.SUM_TEMPLATE,
-    variants=(("blank", common.SUM_BLANK),),
+    variants=common.SUM_VARIANTS,
     doc="""核对什么：“年度资金总额”行的年初预算数、全年预算数、全年执行数是否等于其下“其中”各行（财政拨款、上年结转、其他资金等）之和。
 为什么：总额与明细不符，执行率和得分就建立在错误的数字上（公开的自评表中就有总额为 0 而财政拨款为 90 的实例）。
 容差：0.01（按表内金额单位）加每个相加项 0.005。某项未填而总额已填时，列为提示，指出未填的单元格和推算数值。

@@ -20,7 +20,7 @@ CAR001 = Rule(
     code="CAR001", severity=Severity.ERROR, family=FAMILY,
     title="年末结转结余计算错误",
     template=common.SUM_TEMPLATE,
-    variants=(("blank", common.SUM_BLANK),),
+    variants=common.SUM_VARIANTS,
     doc="""核对什么：每行（含合计行）年末结转结余是否等于 年初结转结余 + 本年收入 − 本年支出。
 为什么：这是结转结余的基本平衡关系，不符说明某一项填错或漏填。
 容差：0.01（按表内金额单位）加每个相加项 0.005。某项未填而年末数已填时，列为提示，指出未填的单元格和推算数值。
@@ -45,9 +45,8 @@ def carryover_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
         here = common.where(table.sheet, row.row, label)
         finding = common.sum_finding(
             CAR001, total=row.closing, column="年末结转结余",
-            parts=[common.Part("年初结转结余", row.opening, where=f"{here} 年初结转结余"),
-                   common.Part("本年收入", row.income, where=f"{here} 本年收入"),
-                   common.Part("本年支出", row.expense, sign=-1, where=f"{here} 本年支出")],
+            parts=[common.Part("年初结转结余", row.opening), common.Part("本年收入", row.income),
+                   common.Part("本年支出", row.expense, sign=-1)],
             where_text=here, row_label=label, unit=table.unit, config=ctx.config,
             explanation=common.noted(row.note), parts_are_rows=False,
         )

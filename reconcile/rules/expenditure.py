@@ -26,7 +26,7 @@ EXP001 = Rule(
     code="EXP001", severity=Severity.ERROR, family=FAMILY,
     title="支出合计与各类支出之和不符",
     template=common.SUM_TEMPLATE,
-    variants=(("blank", common.SUM_BLANK),),
+    variants=common.SUM_VARIANTS,
     doc=f"""核对什么：“支出合计”行的本年数、上年数是否等于各“类”（3 位编码）之和；未列出所属类的款、项按最上一级计入。
 为什么：合计与各类不符，说明有科目漏列、重复或合计算错。
 {_SUM_DOC_TAIL}
@@ -36,7 +36,7 @@ EXP002 = Rule(
     code="EXP002", severity=Severity.ERROR, family=FAMILY,
     title="类与所属款之和不符",
     template=common.SUM_TEMPLATE,
-    variants=(("blank", common.SUM_BLANK),),
+    variants=common.SUM_VARIANTS,
     doc=f"""核对什么：列出了所属“款”（5 位编码，前 3 位为类编码）的“类”，其本年数、上年数是否等于所属各款之和；没有列出任何款的类不核对。
 为什么：类是款的汇总，不符说明款漏列或类的金额填错。“其中”行不计入。
 {_SUM_DOC_TAIL}
@@ -46,7 +46,7 @@ EXP003 = Rule(
     code="EXP003", severity=Severity.ERROR, family=FAMILY,
     title="款与所属项之和不符",
     template=common.SUM_TEMPLATE,
-    variants=(("blank", common.SUM_BLANK),),
+    variants=common.SUM_VARIANTS,
     doc=f"""核对什么：列出了所属“项”（7 位编码，前 5 位为款编码）的“款”，其本年数、上年数是否等于所属各项之和；没有列出任何项的款不核对。
 为什么：款是项的汇总，不符说明项漏列或款的金额填错。“其中”行不计入。
 {_SUM_DOC_TAIL}

@@ -25,7 +25,7 @@ STF001 = Rule(
     code="STF001", severity=Severity.ERROR, family=FAMILY,
     title="编制数或在职人数与分项之和不符",
     template=common.SUM_TEMPLATE,
-    variants=(("blank", common.SUM_BLANK),),
+    variants=common.SUM_VARIANTS,
     doc="""核对什么：基本情况中 编制总数 是否等于 行政编制 + 工勤编制 + 事业编制，在职人数 是否等于 在职行政 + 在职工勤 + 在职事业（人数精确相等）。
 为什么：报告“机构职能和人员概况”直接引用这些人数，总数与分项不符说明有一项填错。某个分项未填而总数已填时，列为提示，指出推算人数。
 示例：编制总数 157，行政 152 + 工勤 5 + 事业 0 → 正确；编制总数 158 → 错误，应为 157。""",
