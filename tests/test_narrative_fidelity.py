@@ -80,3 +80,30 @@ def test_report_sections_in_the_seeds_order(seed_narrative):
             "在职人员总数145名，其中：行政141名，工勤4名，事业0名。离休0名。") in text
     assert "绩效评价得分：95分，评价等级为“优”。" in text
     assert "内部控制制度建设的完整性需进一步完善。" in text
+
+
+def test_seed_example_with_the_rules_findings():
+    """The rules flag the 208 row's stated 增减额/增减率 (EXP005/EXP006): the narrative
+    corrects them in place (no 【待核实】, the base figures are sound) and section 四
+    lists exactly the open errors; warnings (the blank 住房保障 上年数) are not listed."""
+    _, model, findings = check_path(SEED_EXAMPLE)
+    errors = [f for f in findings if f.severity.value == "error"]
+    assert {(f.rule, f.cell) for f in errors} == {("EXP005", "E6"), ("EXP006", "F6")}
+    narrative = build_narrative(model, findings)
+    assert "【待核实】" not in narrative.text
+    bodies = [p.text for p in narrative.paragraphs if p.kind == "body"]
+    i = bodies.index("经核对，报表中存在以下须更正的错误：")
+    listed = bodies[i + 1:i + 1 + len(errors)]
+    assert [x.split("）", 1)[0] for x in listed] == ["（1", "（2"]
+    assert all(f.message.rstrip("。") in x for f, x in zip(errors, listed))
+    assert bodies[i + 1 + len(errors)] == "严格按照制度规定，建立完善好内部控制制度。"
+
+
+def test_clean_example_has_nothing_to_verify_or_fix():
+    clean = SEED_EXAMPLE.parent / "示例县文化广播电视和旅游局_2023.xlsx"
+    _, model, findings = check_path(clean)
+    text = build_narrative(model, findings).text
+    assert "【待核实】" not in text and "原表填报" not in text and "经核对" not in text
+    assert ("2023年支出1525.32万元，其中文化旅游体育与传媒支出1313.9万元；社会保障和就业支出109.98万元；"
+            "卫生健康支出42.54万元；住房保障支出58.9万元；相比2022年支出1240.49万元增加284.83万元，增加22.96%；") in text
+    assert "绩效评价得分：99.52分，评价等级为“优”。" in text
