@@ -146,7 +146,8 @@ def _table(doc, para: Paragraph) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = _column_widths(rows, width)
+    numeric = [_numeric_column(rows, j) for j in range(width)]
+    widths = _column_widths(rows, width, numeric)
     for column, w in zip(table.columns, widths):
         column.width = w        # the grid: what LibreOffice and WPS lay out by
     for i, values in enumerate(rows):
@@ -163,7 +164,7 @@ def _table(doc, para: Paragraph) -> None:
             p.paragraph_format.line_spacing = 1.0
             if i == 0:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            elif _NUMERIC.match(text):
+            elif numeric[j]:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             else:
                 p.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -171,19 +172,26 @@ def _table(doc, para: Paragraph) -> None:
     doc.add_paragraph("")
 
 
-def _column_widths(rows: list[list[str]], width: int) -> list[int]:
+def _cells(rows: list[list[str]], j: int) -> list[str]:
+    """Column ``j`` below the header row, as text."""
+    return [str(r[j]) if j < len(r) and r[j] is not None else "" for r in rows[1:]]
+
+
+def _numeric_column(rows: list[list[str]], j: int) -> bool:
+    """Every filled cell below the header is a number: right-aligned, never wrapped."""
+    return all(not c or _NUMERIC.match(c) for c in _cells(rows, j))
+
+
+def _column_widths(rows: list[list[str]], width: int, numeric: list[bool]) -> list[int]:
     """Column widths: number columns get exactly what their widest value needs (they must
     not wrap); text columns share the rest by their widest content (a CJK character
     counts as two digits) and wrap."""
     def shown(text) -> int:
         return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in str(text or ""))
 
-    def cells(j: int) -> list[str]:
-        return [str(r[j]) if j < len(r) and r[j] is not None else "" for r in rows[1:]]
-
-    numeric = [all(not c or _NUMERIC.match(c) for c in cells(j)) for j in range(width)]
-    need = [max([shown(c) for c in cells(j)] + [4]) * DIGIT_WIDTH + CELL_PADDING for j in range(width)]
-    want = [max(min(max(shown(rows[0][j]) if j < len(rows[0]) else 0, *map(shown, cells(j))), 30), 4)
+    cells = [_cells(rows, j) for j in range(width)]
+    need = [max([shown(c) for c in cells[j]] + [4]) * DIGIT_WIDTH + CELL_PADDING for j in range(width)]
+    want = [max(min(max(shown(rows[0][j]) if j < len(rows[0]) else 0, *map(shown, cells[j])), 30), 4)
             for j in range(width)]
     fixed = sum(n for n, is_num in zip(need, numeric) if is_num)
     text_total = sum(w for w, is_num in zip(want, numeric) if not is_num)
