@@ -18,7 +18,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from reconcile.text import normalize_label
@@ -65,22 +65,22 @@ def normalize_name(name: object) -> str:
     return _LEVEL_SUFFIX.sub("", norm)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalogue:
     entries: dict[str, FunctionClass]
 
-    @property
+    @cached_property
     def codes(self) -> frozenset[str]:
         """Codes listed in the table (conventional items excluded)."""
         return frozenset(c for c, e in self.entries.items() if not e.conventional)
 
-    @property
+    @cached_property
     def pairs(self) -> frozenset[str]:
         """Every accepted "code|normalised name" (names and former names)."""
         return frozenset(f"{e.code}|{normalize_name(n)}" for e in self.entries.values() for n in e.names)
 
     def out_of_use(self, year: int | None) -> frozenset[str]:
-        return frozenset(c for c, e in self.entries.items() if not e.in_use(year))
+        return _out_of_use(self, year)
 
     def get(self, code: str) -> FunctionClass | None:
         """The listed entry of ``code`` (a conventional item only if ``name`` is not needed)."""
@@ -107,6 +107,11 @@ class Catalogue:
         return (self.listed(code) is None and code.endswith("99") and len(code) in (5, 7)
                 and self.listed(code[:-2]) is not None
                 and re.fullmatch(OTHER_PATTERN, normalize_name(name)) is not None)
+
+
+@lru_cache(maxsize=16)
+def _out_of_use(cat: Catalogue, year: int | None) -> frozenset[str]:
+    return frozenset(c for c, e in cat.entries.items() if not e.in_use(year))
 
 
 def _int(text: str) -> int | None:

@@ -32,6 +32,8 @@ from reconcile.rules.catalogue import Rule
 
 SUM_TEMPLATE = "{where}：{column}填报为 {stated}，按 {formula}{blank_note} 应为 {expected_text}，相差 {gap}"
 SUM_BLANK = "{blanks}未填；按 {where} {column} {total} 与已填各项 {formula} 推算，{blank_what}应为 {implied}；请补填，或在“说明”列写明原因"
+SUM_UNCHECKED = "{where}：{column}为 {total}，但组成它的 {blanks}均未填，无法核对；请补填，或在“说明”列写明原因"
+SUM_VARIANTS = (("blank", SUM_BLANK), ("unchecked", SUM_UNCHECKED))
 
 DELTA_TEMPLATE = "{where}：增减额填报为 {stated}，按 本年数 {cur} − 上年数 {prev} 应为 {expected_text}（{direction}）"
 
@@ -66,6 +68,14 @@ def usable(*nums: Num | None) -> bool:
     return all(n is not None and n.value is not None for n in nums)
 
 
+def consistent(a: Num | None, b: Num | None, config: Config, unit: str) -> bool:
+    """Two amounts match within tolerance, or cannot be compared (a blank or a text cell)."""
+    if not usable(a, b):
+        return True
+    assert a is not None and b is not None
+    return amounts_match(a.value, b.value, config, unit)
+
+
 def readable(*nums: Num | None) -> bool:
     """No cell holds text that is not a number (TPL003 reports those)."""
     return all(n is None or n.problem is None for n in nums)
@@ -95,7 +105,7 @@ def sum_finding(rule: Rule, *, total: Num | None, parts: Sequence[Part], column:
     “where column”); otherwise they are other columns of the total's row.
     exact: head counts, compared without tolerance.
     """
-    if not usable(total) or not readable(total, *(p.num for p in parts)):
+    if not parts or not usable(total) or not readable(total, *(p.num for p in parts)):
         return None
     assert total is not None and total.value is not None
     values = [p.num.value if p.num is not None else None for p in parts]
@@ -107,8 +117,16 @@ def sum_finding(rule: Rule, *, total: Num | None, parts: Sequence[Part], column:
     blanks = [parts[i] for i in result.blanks]
     if result.blank_explains:
         first = next((p.num for p in blanks if p.num is not None), None)
-        names = "、".join((f"{p.where or p.label} {column}" if parts_are_rows else p.label)
-                         + (f"（{p.num.ref}）" if p.num is not None else "") for p in blanks)
+        cells = [p.label + (f"（{p.num.ref}）" if p.num is not None else "") for p in blanks]
+        if parts_are_rows:
+            names = "、".join(f"{p.where or p.label} {column}" + (f"（{p.num.ref}）" if p.num is not None else "")
+                             for p in blanks)
+        else:
+            names = f"{where_text} " + "、".join(cells)
+        if result.n_filled == 0:
+            return rule.at(first or total, variant="unchecked", severity=Severity.WARNING, row_label=row_label,
+                           expected=None, actual=total.stated, explanation=blank_explanation or explanation,
+                           where=where_text, column=column, total=shown.stated(total), blanks="、".join(cells))
         return rule.at(
             first or total, variant="blank", severity=Severity.WARNING, row_label=row_label,
             expected=shown.raw(result.implied), actual=None,
@@ -172,29 +190,41 @@ def delta_finding(rule: Rule, row: ChangeRow, unit: str, config: Config) -> Find
                    expected_text=shown.amount(expected), direction=direction(expected))
 
 
+def stated_rate_finding(rule: Rule, rate: Num, computed: Decimal | None, *, row_label: str,
+                        explanation: str | None, zero_base: bool = False, **params) -> Finding | None:
+    """A stated percentage against the recomputed one (arith.compare_rate): None when it
+    matches; info when it is only truncated in the last place, or when the base is 0
+    (``zero_base``: the rate is undefined); else the rule's finding."""
+    params["stated"] = plain(rate.value)
+    if zero_base:
+        return rule.at(rate, variant="zero_base", severity=Severity.INFO, row_label=row_label,
+                       expected=None, actual=rate.value, explanation=explanation, **params)
+    assert computed is not None and rate.value is not None
+    verdict = compare_rate(rate.value, computed, rate.decimals)
+    if verdict is RateCheck.OK:
+        return None
+    expected = round_half_up(computed, 2)
+    params["expected_text"] = format_rate(expected)
+    if verdict is RateCheck.TRUNCATED:
+        return rule.at(rate, variant="truncated", severity=Severity.INFO, row_label=row_label,
+                       expected=expected, actual=rate.value, explanation=explanation,
+                       exact=plain(round_half_up(computed, 4)), **params)
+    return rule.at(rate, row_label=row_label, expected=expected, actual=rate.value, explanation=explanation, **params)
+
+
 def rate_finding(rule: Rule, row: ChangeRow, unit: str) -> Finding | None:
+    """A stated 增减率 against (本年数 − 上年数) ÷ 上年数 × 100."""
     if not usable(row.cur, row.prev, row.rate):
         return None
     assert row.cur and row.prev and row.rate
     shown = Shown(unit)
-    params = dict(where=row.where, stated=plain(row.rate.value), cur=shown.stated(row.cur), prev=shown.stated(row.prev))
-    if row.prev.value == 0:
-        if row.cur.value == 0 and row.rate.value == 0:
-            return None
-        return rule.at(row.rate, variant="zero_base", severity=Severity.INFO, row_label=row.label,
-                       expected=None, actual=row.rate.value, explanation=row.note, **params)
-    computed = change_rate(row.cur.value, row.prev.value)
-    assert computed is not None
-    verdict = compare_rate(row.rate.value, computed, row.rate.decimals)
-    if verdict is RateCheck.OK:
+    zero = row.prev.value == 0
+    if zero and row.cur.value == 0 and row.rate.value == 0:
         return None
-    expected = round_half_up(computed, 2)
-    if verdict is RateCheck.TRUNCATED:
-        return rule.at(row.rate, variant="truncated", severity=Severity.INFO, row_label=row.label,
-                       expected=expected, actual=row.rate.value, explanation=row.note,
-                       exact=plain(round_half_up(computed, 4)), expected_text=format_rate(expected), **params)
-    return rule.at(row.rate, row_label=row.label, expected=expected, actual=row.rate.value, explanation=row.note,
-                   expected_text=format_rate(expected), direction=direction(row.cur.value - row.prev.value), **params)
+    return stated_rate_finding(rule, row.rate, change_rate(row.cur.value, row.prev.value), zero_base=zero,
+                               row_label=row.label, explanation=row.note, where=row.where,
+                               cur=shown.stated(row.cur), prev=shown.stated(row.prev),
+                               direction=direction(row.cur.value - row.prev.value))
 
 
 def big_change_finding(rule: Rule, row: ChangeRow, unit: str, threshold: Decimal) -> Finding | None:

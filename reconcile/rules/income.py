@@ -21,7 +21,7 @@ INC001 = Rule(
     code="INC001", severity=Severity.ERROR, family=FAMILY,
     title="收入合计与各项收入之和不符",
     template=common.SUM_TEMPLATE,
-    variants=(("blank", common.SUM_BLANK),),
+    variants=common.SUM_VARIANTS,
     doc="""核对什么：“收入合计”行的本年数、上年数是否等于其下各资金来源行之和（“其中”行不重复相加）。
 为什么：合计与明细不符，说明有来源漏填、重复或合计算错，报告中的收入总额无法采信。
 容差：0.01（按表内金额单位）加每个相加项 0.005 的四舍五入误差。某个来源未填而合计已填时，列为提示，指出未填的单元格和按合计推算的数值。

@@ -5,10 +5,12 @@ running number for frames that are not one sheet's rows), the model rows by inde
 the :class:`~reconcile.model.Num` behind every numeric cell, so that a failure case
 maps straight back to the cell the reader recorded.
 
-Checks are pandera dataframe checks returning a full-shape boolean frame that is
-False only in the always-filled key column of a failing row (:func:`flag`): pandera
-then reports exactly one failure case per failing row, with the row's index, even when
-the amounts of that row are blank (tooling.md §1.2). Checks are vectorised and run on
+Checks are pandera dataframe checks returning a boolean Series per row (:func:`flag`).
+pandera reports a failing row melted over its non-null cells (tooling.md §1.2); the
+key column is never null, so taking the failure cases of that column gives exactly one
+case per failing row, with the row's index, even when the amounts of that row are
+blank. (A full-shape boolean frame blaming one cell does the same but costs pandera a
+pass over every column for every check, passing or not.) Checks are vectorised and run on
 floats; they select *candidates* with a margin that can only over-select (a gap
 within ``EPS`` of the tolerance is still selected). Every candidate is then confirmed
 in Decimal through :mod:`reconcile.rules.arith` by the rule module, so float never
@@ -21,6 +23,7 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -45,12 +48,13 @@ class SchemaProblem(RuntimeError):
 class Columns:
     """What a frame holds, read from the model rows.
 
-    numbers: column → getter of the row's Num (float column, NaN when blank);
+    numbers: column → getter of the row's Num, or of a plain Decimal (float column,
+        NaN when blank);
     decimals: numeric columns whose stated decimal places are kept as ``<col>_dp``;
     texts: column → getter of a str (or None); flags: column → getter of a bool.
     """
 
-    numbers: dict[str, Callable[[Any], Num | None]]
+    numbers: dict[str, Callable[[Any], Num | Decimal | None]]
     texts: dict[str, Callable[[Any], str | None]] = field(default_factory=dict)
     flags: dict[str, Callable[[Any], bool]] = field(default_factory=dict)
     decimals: tuple[str, ...] = ()
@@ -69,7 +73,9 @@ class SheetFrame:
         return self.rows[index]
 
 
-def _value(num: Num | None) -> float:
+def _value(num: Num | Decimal | None) -> float:
+    if isinstance(num, Decimal):
+        return float(num)
     return float(num.value) if num is not None and num.value is not None else math.nan
 
 
@@ -105,26 +111,26 @@ def build_frame(items: Iterable[tuple[int, Any]], cols: Columns) -> SheetFrame:
     return SheetFrame(pd.DataFrame(data, index=ix), rows, nums)
 
 
-def frame_schema(name: str, cols: Columns, checks: list[pa.Check]) -> pa.DataFrameSchema:
-    """The shape of a frame built with ``cols`` plus its checks."""
+def frame_schema(name: str, cols: Columns, checks: list[pa.Check],
+                 derived: dict[str, pa.Column] | None = None) -> pa.DataFrameSchema:
+    """The shape of a frame built with ``cols`` (plus ``derived`` columns a vectorised
+    step adds before validation) and its checks."""
     columns: dict[str, pa.Column] = {KEY: pa.Column("int64", unique=True)}
     columns.update({n: pa.Column("float64", nullable=True) for n in cols.numbers})
     columns.update({f"{n}_dp": pa.Column("float64", nullable=True) for n in cols.decimals})
     columns.update({n: pa.Column(str, nullable=True) for n in cols.texts})
     columns.update({n: pa.Column(bool) for n in cols.flags})
+    columns.update(derived or {})
     return pa.DataFrameSchema(columns, checks=checks, strict=True, name=name)
 
 
 def flag(name: str, mask: Mask) -> pa.Check:
     """A check named ``name`` failing on the rows where ``mask`` is True."""
 
-    def blame(d: pd.DataFrame) -> pd.DataFrame:
-        bad = mask(d).fillna(False).astype(bool).to_numpy()
-        ok = pd.DataFrame(True, index=d.index, columns=d.columns)
-        ok.loc[bad, KEY] = False
-        return ok
+    def passes(d: pd.DataFrame) -> pd.Series:
+        return ~mask(d).fillna(False).astype(bool)
 
-    return pa.Check(blame, name=name, error=name)
+    return pa.Check(passes, name=name, error=name)
 
 
 def failures(schema: pa.DataFrameSchema, frame: SheetFrame) -> list[tuple[str, int]]:
@@ -133,9 +139,9 @@ def failures(schema: pa.DataFrameSchema, frame: SheetFrame) -> list[tuple[str, i
         schema.validate(frame.df, lazy=True)
     except SchemaErrors as exc:
         fc = exc.failure_cases
-        located = fc[(fc["column"] == "failure_case") & fc["index"].notna()]
-        if len(located) != len(fc):
+        if fc["index"].isna().any() or (fc["schema_context"] != "DataFrameSchema").any():
             raise SchemaProblem(json.dumps(exc.message, ensure_ascii=False)) from None
+        located = fc[fc["column"] == KEY]
         pairs = {(int(i), int(n), str(c)) for i, n, c in zip(located["index"], located["check_number"], located["check"])}
         return [(check, idx) for idx, _, check in sorted(pairs)]
     return []
@@ -174,16 +180,3 @@ def total_vs_parts(d: pd.DataFrame, column: str, total: pd.Series, parts: pd.Ser
     (blank parts count 0; tolerance grows with the filled parts)."""
     values = d.loc[parts, column]
     return total & d[column].notna() & exceeds(d[column], values.sum(), base + per_addend * values.count())
-
-
-def grouped_vs_children(d: pd.DataFrame, column: str, key: pd.Series, parent_key: pd.Series,
-                        parents: pd.Series, children: pd.Series, base: float, per_addend: float) -> pd.Series:
-    """Candidates where a ``parents`` row differs from Σ of its ``children`` (rows whose
-    ``parent_key`` equals the parent's ``key``), for parents with at least one child."""
-    child_values = d.loc[children, column]
-    groups = child_values.groupby(parent_key[children])
-    sums = key.map(groups.sum())
-    filled = key.map(groups.count())
-    has_children = key.isin(parent_key[children])
-    return (parents & has_children & d[column].notna()
-            & exceeds(d[column], sums.fillna(0), base + per_addend * filled.fillna(0)))
