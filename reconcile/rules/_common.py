@@ -145,6 +145,23 @@ def sum_finding(rule: Rule, *, total: Num | None, parts: Sequence[Part], column:
     )
 
 
+def blank_note(rows, column: str, total) -> str | None:
+    """The 说明 to quote on a blank-part warning: the first blank part's, else the total's."""
+    for r in rows:
+        cell = getattr(r, column)
+        if (cell is None or cell.value is None) and noted(r.note):
+            return noted(r.note)
+    return noted(total.note)
+
+
+def require_total(runnable: set[str], rule: Rule, total, reason: str, sheet: str) -> Finding | None:
+    """Drop ``rule`` from ``runnable`` with its cannot-run finding when the sheet has no total row."""
+    if rule.code in runnable and total is None:
+        runnable.discard(rule.code)
+        return rule.cannot_run(reason, sheet=sheet)
+    return None
+
+
 def _formula(parts: Sequence[Part], shown: Shown) -> str:
     text = ""
     for i, p in enumerate(parts):

@@ -78,9 +78,10 @@ def budget_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
     if not runnable:
         return
     total = next((r for r in model.budget if r.is_total), None)
-    if "BUD004" in runnable and total is None:
-        runnable.discard("BUD004")
-        yield BUD004.cannot_run("“预算执行”表中没有“年度资金总额”行", sheet=model.tables[SHEET_KEY].sheet)
+    missing = common.require_total(runnable, BUD004, total, "“预算执行”表中没有“年度资金总额”行",
+                                   model.tables[SHEET_KEY].sheet)
+    if missing:
+        yield missing
 
     from reconcile.schemas import budget as schema
 

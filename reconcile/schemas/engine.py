@@ -147,6 +147,15 @@ def failures(schema: pa.DataFrameSchema, frame: SheetFrame) -> list[tuple[str, i
     return []
 
 
+def check_rows(items: Iterable[tuple[int, Any]], cols: Columns, schema: pa.DataFrameSchema,
+               derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> tuple[SheetFrame, list[tuple[str, int]]]:
+    """Build the frame of ``items`` (adding ``derive``'s vectorised columns) and validate it."""
+    frame = build_frame(items, cols)
+    if derive is not None:
+        frame.df = derive(frame.df)
+    return frame, failures(schema, frame)
+
+
 # ---------------------------------------------------------------- vectorised pieces
 
 
@@ -172,6 +181,11 @@ def rate_off(stated: pd.Series, computed: pd.Series, decimals: pd.Series) -> pd.
     rate rounds to the stated one and is OK (arith.compare_rate)."""
     half = 0.5 * 10.0 ** (-decimals.fillna(2).clip(lower=2))
     return (stated - computed).abs() >= half - EPS
+
+
+def first_total(d: pd.DataFrame) -> pd.Series:
+    """The first row flagged ``total`` (a sheet's 合计 / 年度资金总额)."""
+    return d["total"] & (d["total"].cumsum() == 1)
 
 
 def total_vs_parts(d: pd.DataFrame, column: str, total: pd.Series, parts: pd.Series,
