@@ -104,3 +104,16 @@ def test_yoy001_blank_previous_year_value_is_a_warning(tmp_path):
 def test_yoy001_other_unit_or_year_is_not_compared(tmp_path):
     batch = _last_year(tmp_path, 支出={"C8": 125}, 基本情况={"B2": "另一个局"})
     assert of(money_findings(write(tmp_path), batch=batch), "YOY001") == []
+
+
+def test_missing_total_rows_are_reported_not_skipped(tmp_path):
+    data = sheets()
+    data["收入"] = [r for r in data["收入"] if r[0] != "收入合计"]
+    data["预算执行"] = [r for r in data["预算执行"] if r[0] != "年度资金总额"]
+    found = [f for f in money_findings(write(tmp_path, data)) if f.severity.value == "info"]
+    assert sorted((f.rule, f.message.split("：", 1)[1]) for f in found) == [
+        ("BUD004", "“预算执行”表中没有“年度资金总额”行"),
+        ("INC001", "“收入”表中没有“收入合计”行"),
+        ("XS001", "“收入”表没有“收入合计”行"),
+        ("XS002", "“预算执行”表没有“年度资金总额”行"),
+    ]

@@ -154,13 +154,6 @@ def blank_note(rows, column: str, total) -> str | None:
     return noted(total.note)
 
 
-def require_total(runnable: set[str], rule: Rule, total, reason: str, sheet: str) -> Finding | None:
-    """Drop ``rule`` from ``runnable`` with its cannot-run finding when the sheet has no total row."""
-    if rule.code in runnable and total is None:
-        runnable.discard(rule.code)
-        return rule.cannot_run(reason, sheet=sheet)
-    return None
-
 
 def _formula(parts: Sequence[Part], shown: Shown) -> str:
     text = ""
@@ -281,9 +274,11 @@ def missing_columns(model, sheet_key: str, needed: Sequence[str]) -> list[str]:
     return [sheet_def.column(k).label for k in needed if table is None or not table.has(k)]
 
 
-def gate(model, sheet_key: str, needs: dict[Rule, Sequence[str]]) -> tuple[set[str], list[Finding]]:
+def gate(model, sheet_key: str, needs: dict[Rule, Sequence[str]],
+         total: tuple[Rule, object, str] | None = None) -> tuple[set[str], list[Finding]]:
     """Which of the rules can run on ``sheet_key`` (codes), and the info findings of
-    those that cannot (SPEC §3: nothing is skipped silently)."""
+    those that cannot (SPEC §3: nothing is skipped silently). ``total``: (rule, the
+    sheet's total row or None, what is missing) for a rule that needs the total row."""
     runnable: set[str] = set()
     notes: list[Finding] = []
     sheet = model.tables[sheet_key].sheet if sheet_key in model.tables else None
@@ -293,6 +288,11 @@ def gate(model, sheet_key: str, needs: dict[Rule, Sequence[str]]) -> tuple[set[s
             notes.append(rule.cannot_run(reason, sheet=sheet))
         else:
             runnable.add(rule.code)
+    if total is not None:
+        rule, row, missing = total
+        if rule.code in runnable and row is None:
+            runnable.discard(rule.code)
+            notes.append(rule.cannot_run(missing, sheet=sheet))
     return runnable, notes
 
 

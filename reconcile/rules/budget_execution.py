@@ -68,20 +68,16 @@ BUD004 = Rule(
 
 @check(BUD001, BUD002, BUD003, BUD004)
 def budget_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
+    total = next((r for r in model.budget if r.is_total), None)
     runnable, notes = common.gate(model, SHEET_KEY, {
         BUD001: ("source", "full", "executed", "rate"),
         BUD002: ("source", "full", "executed", "weight", "score"),
         BUD003: ("source", "full", "executed"),
         BUD004: ("source", "initial", "full", "executed"),
-    })
+    }, total=(BUD004, total, "“预算执行”表中没有“年度资金总额”行"))
     yield from notes
     if not runnable:
         return
-    total = next((r for r in model.budget if r.is_total), None)
-    missing = common.require_total(runnable, BUD004, total, "“预算执行”表中没有“年度资金总额”行",
-                                   model.tables[SHEET_KEY].sheet)
-    if missing:
-        yield missing
 
     from reconcile.schemas import budget as schema
 

@@ -111,14 +111,10 @@ def expenditure_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
         EXP001: amounts, EXP002: amounts, EXP003: amounts, EXP004: ("code", "name"),
         EXP005: (*amounts, "delta"), EXP006: (*amounts, "rate"), EXP007: amounts,
         EXP008: ("cur", "basic", "project"),
-    })
+    }, total=(EXP001, model.expenditure_total, "“支出”表中没有“支出合计”行"))
     yield from notes
     if not runnable:
         return
-    missing = common.require_total(runnable, EXP001, model.expenditure_total, "“支出”表中没有“支出合计”行",
-                                   model.tables[SHEET_KEY].sheet)
-    if missing:
-        yield missing
 
     from reconcile.schemas import expenditure as schema
 
