@@ -55,7 +55,7 @@ def _schema(base: float, per_addend: float, threshold: float) -> pa.DataFrameSch
               flag("BUD003", lambda d: ~d["sub"] & (rate_used(d) < threshold + 0.005 + EPS))]
     checks += [flag(f"BUD004:{c}", lambda d, c=c: total_vs_parts(d, c, first_total(d), d["sub"] & ~d["total"], base, per_addend))
                for c in SUM_COLUMNS]
-    return frame_schema("预算执行", COLUMNS, checks)
+    return frame_schema("预算执行", COLUMNS, checks, sheet_key="budget")
 
 
 def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:

@@ -26,7 +26,7 @@ def _schema(base: float, per_addend: float) -> pa.DataFrameSchema:
         filled = d[list(PARTS)].notna().sum(axis=1)
         return d["closing"].notna() & exceeds(d["closing"], expected, base + per_addend * filled)
 
-    return frame_schema("结转结余", COLUMNS, [flag("CAR001", closing_off)])
+    return frame_schema("结转结余", COLUMNS, [flag("CAR001", closing_off)], sheet_key="carryover")
 
 
 def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:

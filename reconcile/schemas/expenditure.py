@@ -107,7 +107,7 @@ def _schema(base: float, per_addend: float, threshold: float, year: int | None) 
     checks += change_checks("EXP005", "EXP006", "EXP007", base, threshold)
     checks.append(flag("EXP008", lambda d: d["basic"].notna() & d["project"].notna() & d["cur"].notna()
                        & exceeds(d["basic"] + d["project"], d["cur"], base + 2 * per_addend)))
-    return frame_schema("支出", COLUMNS, checks, TREE_COLUMNS)
+    return frame_schema("支出", COLUMNS, checks, TREE_COLUMNS, sheet_key="expenditure")
 
 
 def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:

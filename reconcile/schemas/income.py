@@ -31,7 +31,7 @@ def _schema(base: float, per_addend: float, threshold: float) -> pa.DataFrameSch
     checks = [flag(f"INC001:{c}", lambda d, c=c: total_vs_parts(d, c, first_total(d), sources(d), base, per_addend))
               for c in SUM_COLUMNS]
     checks += change_checks("INC002", "INC003", "INC004", base, threshold)
-    return frame_schema("收入", COLUMNS, checks)
+    return frame_schema("收入", COLUMNS, checks, sheet_key="income")
 
 
 def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:
