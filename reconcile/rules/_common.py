@@ -133,10 +133,10 @@ def sum_finding(rule: Rule, *, total: Num | None, parts: Sequence[Part], column:
             explanation=blank_explanation or explanation,
             blanks=names, where=where_text, column=column, total=shown.stated(total),
             formula=formula or "（无）", blank_what="该格" if len(blanks) == 1 else f"这 {len(blanks)} 格合计",
-            implied=_count(result.implied) if exact else shown.amount(result.implied),
+            implied=plain(result.implied) if exact else shown.amount(result.implied),
         )
     blank_note = f"（未填的 {'、'.join(p.label for p in blanks)} 按 0 计）" if blanks else ""
-    fmt = _count if exact else shown.amount
+    fmt = plain if exact else shown.amount
     return rule.at(
         total, row_label=row_label, expected=result.filled if exact else shown.raw(result.filled),
         actual=total.stated, explanation=explanation,
@@ -164,10 +164,6 @@ def _formula(parts: Sequence[Part], shown: Shown) -> str:
         else:
             text += f" {'−' if p.sign < 0 else '+'} {p.label} {value}"
     return text
-
-
-def _count(value: Decimal) -> str:
-    return plain(value)
 
 
 # ---------------------------------------------------------------- changes
