@@ -250,6 +250,9 @@ SHEETS: tuple[SheetDef, ...] = (
 SHEET_BY_KEY: dict[str, SheetDef] = {s.key: s for s in SHEETS}
 SHEET_BY_NAME: dict[str, SheetDef] = {s.name: s for s in SHEETS}
 INSTRUCTIONS_SHEET = "填报说明"
+# Sheets the annotated workbook (X_核对.xlsx) puts in front of the input sheets. The
+# reader ignores them, so a returned annotated workbook reads like the original.
+REPORT_SHEETS: tuple[str, ...] = ("核对摘要", "问题清单", "自评报告")
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in BASIC_FIELDS}
 
 # Normalised label → definition (first one wins, as the former linear searches did).
