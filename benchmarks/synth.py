@@ -29,20 +29,14 @@ FAMILIES = ("subtotal", "delta", "score", "text")
 YEAR = 2023
 CENT = Decimal("0.01")
 
-CLASSES = {
-    "201": "一般公共服务支出", "204": "公共安全支出", "205": "教育支出", "206": "科学技术支出",
-    "207": "文化旅游体育与传媒支出", "208": "社会保障和就业支出", "210": "卫生健康支出",
-    "211": "节能环保支出", "212": "城乡社区支出", "213": "农林水支出", "214": "交通运输支出",
-    "215": "资源勘探工业信息等支出", "216": "商业服务业等支出", "220": "自然资源海洋气象等支出",
-    "221": "住房保障支出", "222": "粮油物资储备支出", "224": "灾害防治及应急管理支出", "229": "其他支出",
-}
-ITEM_NAMES = {"01": "行政运行", "02": "一般行政管理事务", "03": "机关服务", "50": "事业运行", "99": "其他支出"}
 DEPARTMENTS = ("公安局", "教育局", "卫生健康局", "民政局", "农业农村局", "交通运输局", "住房和城乡建设局",
                "自然资源局", "司法局", "文化广播电视和旅游局", "应急管理局", "水务局", "林业局", "统计局")
+# 一级, its 二级, share of the indicators, 分值 of the group (national scheme: 预算执行 10,
+# 产出 50, 效益 30, 满意度 10).
 INDICATOR_GROUPS = (
-    ("产出指标", ("数量指标", "质量指标", "时效指标", "成本指标"), 0.5),
-    ("效益指标", ("社会效益指标", "经济效益指标", "可持续影响指标"), 0.35),
-    ("满意度指标", ("服务对象满意度指标",), 0.15),
+    ("产出指标", ("数量指标", "质量指标", "时效指标", "成本指标"), 0.5, 50),
+    ("效益指标", ("社会效益指标", "经济效益指标", "可持续影响指标"), 0.35, 30),
+    ("满意度指标", ("服务对象满意度指标",), 0.15, 10),
 )
 UNITS = ("个", "次", "台", "人", "项", "%", "万元", "户")
 PARAGRAPH = ("围绕年度重点工作任务，强化预算管理和绩效管理，严格执行各项财经纪律，"
@@ -101,26 +95,48 @@ class Spec:
     seed: int
 
 
+def _codes() -> dict[str, list[tuple[str, str]]]:
+    """Parent code ("" for the top) → its children (code, name) in use last year and this
+    year, from the project's 功能分类 table, plus the conventional 项 (01/02/03/50, and
+    99 “其他…支出”) of every 款: the codes a clean return would use."""
+    from reconcile.reference.function_classes import catalogue
+
+    cat = catalogue()
+    children: dict[str, list[tuple[str, str]]] = {}
+    for code, entry in sorted(cat.entries.items()):
+        if not (entry.in_use(YEAR) and entry.in_use(YEAR - 1)):
+            continue
+        parent = "" if len(code) == 3 else code[:-2]
+        if parent and parent not in cat.entries:
+            continue
+        children.setdefault(parent, []).append((code, entry.name))
+        if len(code) == 5 and code + "99" not in cat.entries:
+            children.setdefault(code, []).append((code + "99", f"其他{entry.name.removesuffix('支出')}支出"))
+    return children
+
+
 def _expenditure_tree(rng: random.Random, rows: int) -> list[Line]:
+    codes = _codes()
     tree: list[Line] = []
     count = 0
-    for cls in rng.sample(sorted(CLASSES), len(CLASSES)):
+    for cls, cls_name in rng.sample(codes[""], len(codes[""])):
         if count >= rows:
             break
-        top = Line(cls, CLASSES[cls])
+        top = Line(cls, cls_name)
         tree.append(top)
         count += 1
-        for kuan in sorted(rng.sample(range(1, 40), rng.randint(1, 6))):
+        kuans = codes.get(cls, [])
+        for kuan, kuan_name in sorted(rng.sample(kuans, min(len(kuans), rng.randint(1, 6)))):
             if count >= rows:
                 break
-            k = Line(f"{cls}{kuan:02d}", f"{CLASSES[cls][:-2]}管理事务{kuan}")
+            k = Line(kuan, kuan_name)
             top.children.append(k)
             count += 1
-            suffixes = sorted(rng.sample([*ITEM_NAMES, *(f"{x:02d}" for x in range(4, 30))], rng.randint(0, 12)))
-            for s in suffixes:
+            items = [c for c in codes.get(kuan, []) if len(c[0]) == 7]
+            for item, item_name in sorted(rng.sample(items, min(len(items), rng.randint(0, 12)))):
                 if count >= rows:
                     break
-                k.children.append(Line(f"{k.code}{s}", ITEM_NAMES.get(s, f"专项业务{s}")))
+                k.children.append(Line(item, item_name))
                 count += 1
     for top in tree:
         for line in top.walk():
@@ -255,21 +271,20 @@ def write_spec(path: Path, spec: Spec) -> None:
     exec_rate = (exp_cur / full * 100).quantize(CENT, rounding=ROUND_HALF_UP)
     budget_score = (min(exec_rate, Decimal(100)) / 100 * 10).quantize(CENT, rounding=ROUND_HALF_UP)
     k = spec.indicators
-    weights = [1] * k
-    for _ in range(90 - k):
-        weights[rng.randrange(k)] += 1
     indicators = []
     group_sizes = []
     remaining = k
-    for gi, (_, seconds, share) in enumerate(INDICATOR_GROUPS):
+    for gi, (_, seconds, share, _) in enumerate(INDICATOR_GROUPS):
         size = remaining if gi == len(INDICATOR_GROUPS) - 1 else max(1, min(remaining - (len(INDICATOR_GROUPS) - gi - 1), round(k * share)))
         group_sizes.append(size)
         remaining -= size
-    w_iter = iter(weights)
-    for (first, seconds, _), size in zip(INDICATOR_GROUPS, group_sizes, strict=True):
+    for (first, seconds, _, points), size in zip(INDICATOR_GROUPS, group_sizes, strict=True):
+        weights = [1] * size                 # whole points, the group's share of the 90
+        for _ in range(points - size):
+            weights[rng.randrange(size)] += 1
         for j in range(size):
             second = seconds[min(j * len(seconds) // size, len(seconds) - 1)]
-            weight = next(w_iter)
+            weight = weights[j]
             qualitative = rng.random() < 0.2
             if qualitative:
                 row = [first, second, f"{second[:-2]}{j + 1}", "定性", "完成", None, "完成", weight, weight, None]
@@ -277,7 +292,8 @@ def write_spec(path: Path, spec: Spec) -> None:
                 target = rng.randint(1, 500)
                 met = rng.random() < 0.9
                 actual = target if met else max(0, target - rng.randint(1, max(1, target // 5)))
-                score = weight if met else max(0, weight - 1)
+                # scored as domain.md §4.7 says: completed share of the 分值
+                score = weight if met else (Decimal(actual) / target * weight).quantize(CENT, rounding=ROUND_HALF_UP)
                 deviation = None if met else "受客观因素影响未全部完成，下一步将加强跟踪督促。"
                 row = [first, second, f"{second[:-2]}完成数{j + 1}", "≥", str(target), rng.choice(UNITS),
                        str(actual), weight, score, deviation]
