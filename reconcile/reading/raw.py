@@ -67,6 +67,10 @@ class RawWorkbook:
         return next((s for s in self.sheets if s.name == name), None)
 
 
+# Never swallowed: the user pressed Ctrl+C, or the process is exiting.
+_FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
 def read_raw(path: Path) -> RawWorkbook:
     """Preflight then read every sheet. Raises :class:`Unreadable`."""
     scan = preflight(path)
@@ -78,7 +82,9 @@ def read_scanned(path: Path, scan: Preflight) -> RawWorkbook:
 
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error classes
+    except _FATAL:
+        raise
+    except BaseException as exc:  # calamine raises its own classes; a Rust panic is a BaseException
         text = str(exc)
         if "password" in text.lower() or "Password" in type(exc).__name__:
             raise Unreadable("文件已加密（设置了打开密码），请去除密码后重新保存为 .xlsx 提交") from exc
@@ -111,13 +117,14 @@ def read_scanned(path: Path, scan: Preflight) -> RawWorkbook:
                 sheet.merged = [(a[0], a[1], b[0], b[1]) for a, b in (calamine_sheet.merged_cell_ranges or [])]
                 sheet.hidden = meta is not None and "Visible" not in str(meta.visible)
             sheets.append(sheet)
-    except Unreadable:
+    except (Unreadable, *_FATAL):
         raise
-    except Exception as exc:
-        raise Unreadable(f"读取工作表时出错（{type(exc).__name__}: {exc}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
+    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        raise Unreadable(f"读取工作表时出错（{type(exc).__name__}: {str(exc)[:200]}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
     finally:
         try:
             wb.close()
-        except Exception:  # noqa: BLE001 - closing is best effort
-            pass
+        except BaseException as exc:  # noqa: BLE001 - closing is best effort
+            if isinstance(exc, _FATAL):
+                raise
     return RawWorkbook(path=path, kind=scan.kind, sheets=sheets)
