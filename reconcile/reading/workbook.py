@@ -159,6 +159,14 @@ def build_model(raw: RawWorkbook) -> WorkbookModel:
                 model.problems.append(ReadProblem("sheet_renamed", sheet.name, None, sheet_def.name))
                 break
 
+    if "basic" not in assigned:
+        for sheet in leftovers:
+            if _looks_like_basic(sheet):
+                assigned["basic"] = sheet
+                leftovers.remove(sheet)
+                model.problems.append(ReadProblem("sheet_renamed", sheet.name, None, "基本情况"))
+                break
+
     if not assigned:
         model.problems.append(ReadProblem("not_template", None, None, "、".join(model.sheet_names)))
         return model
@@ -212,6 +220,18 @@ def build_model(raw: RawWorkbook) -> WorkbookModel:
                 model.problems.append(ReadProblem("column_missing", sheet.name, None, col.label, sheet_def.name))
         readers[sheet_def.key](SheetReader(sheet, model, unit), located, sheet_def, model)
     return model
+
+
+def _looks_like_basic(sheet: RawSheet) -> bool:
+    """A 基本情况 sheet under another name: its rows name 单位名称 or 年度 and at
+    least two more of the template's fields."""
+    found = set()
+    for r in range(min(sheet.n_rows, 80)):
+        for c in range(min(len(sheet.rows[r]), 4)):
+            field = find_field(sheet.value(r, c))
+            if field is not None:
+                found.add(field.key)
+    return bool(found & {"unit_name", "year"}) and len(found) >= 3
 
 
 def _amount_unit(model: WorkbookModel) -> str:
