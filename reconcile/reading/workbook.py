@@ -127,9 +127,11 @@ def _is_total(label: str | None) -> bool:
     return norm in TOTAL_LABELS
 
 
-def _code(text: Text | None) -> Text:
-    """科目编码 as a clean digit string: 204.0 → "204", " 20402 " → "20402"."""
-    assert text is not None
+def _code(text: Text | None, sheet: str) -> Text:
+    """科目编码 as a clean digit string: 204.0 → "204", " 20402 " → "20402".
+    An empty Text when the sheet has no 科目编码 column (TPL002 says so)."""
+    if text is None:
+        return Text(sheet, "", None, None)
     value = text.value
     if value is not None:
         value = normalize_label(value).replace(".0", "") if value.endswith(".0") else normalize_label(value)
@@ -297,7 +299,7 @@ def _read_income(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookMod
 
 def _read_expenditure(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
     for r in data_rows(rd.sheet, loc):
-        code = _code(rd.text(r, _col(loc, "code")))
+        code = _code(rd.text(r, _col(loc, "code")), rd.sheet.name)
         name = rd.text(r, _col(loc, "name")) or Text(rd.sheet.name, "", None, None)
         is_sub, clean = split_qizhong(name.value or "")
         name = Text(name.sheet, name.ref, name.raw, clean or None, name.origin)
@@ -324,7 +326,7 @@ def _read_expenditure(rd: SheetReader, loc: Located, sd: SheetDef, model: Workbo
 
 def _read_carryover(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
     for r in data_rows(rd.sheet, loc):
-        code = _code(rd.text(r, _col(loc, "code")))
+        code = _code(rd.text(r, _col(loc, "code")), rd.sheet.name)
         name = rd.text(r, _col(loc, "name")) or Text(rd.sheet.name, "", None, None)
         label = name.value or ""
         model.carryover.append(CarryoverRow(
