@@ -59,6 +59,8 @@ def cell_text(value: Any, percent: bool = False) -> str | None:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
+        if value != value or abs(value) >= 1e13:
+            return f"{value:.15g}"          # no Decimal arithmetic on absurd magnitudes
         if percent:
             return format_amount(Decimal(repr(value)) * 100) + "%"
         d = Decimal(repr(value))
