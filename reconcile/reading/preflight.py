@@ -86,13 +86,16 @@ BUILTIN_FORMATS = {
 
 # One start or end tag of the elements the scan cares about, with any namespace
 # prefix and attributes in either kind of quotes (a ">" inside quotes included).
+# End tags other than </sheetData> carry nothing the scan needs (a cell ends where
+# the next cell or row starts), so they are not matched at all.
 _TAG = re.compile(
-    rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|v|f|is|sheetData|mergeCell|col)(?=[\s/>])"
+    rb"<(/(?=(?:[A-Za-z_][\w.-]*:)?sheetData)|)(?:[A-Za-z_][\w.-]*:)?(row|c|v|f|is|sheetData|mergeCell|col)(?=[\s/>])"
     rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
 )
 _ATTR = re.compile(rb"(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _A1 = re.compile(rb"\s*([A-Za-z]{1,7})0*(\d{1,12})\s*")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 
 
 def preflight(path: Path) -> Preflight:
@@ -189,7 +192,9 @@ def _scan_xlsx(zf: zipfile.ZipFile) -> Preflight:
     contents: dict[str, bytes] = {}
     for info in infos:
         data = zf.read(info)
-        if _DTD.search(data[:4096]) or (info.filename.lower().endswith((".xml", ".rels", ".vml")) and _DTD.search(data)):
+        # A DTD (the only place entities are declared) may only stand before the root element.
+        first = _FIRST_ELEMENT.search(data)
+        if _DTD.search(data, 0, first.start() if first else len(data)):
             raise Unreadable("工作簿包含不安全的 XML 内容（DTD/实体定义），已拒绝读取")
         if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
             if b"sheetData" in data.replace(b"\x00", b"") or _norm_entry(info.filename).startswith("xl/worksheets/"):
