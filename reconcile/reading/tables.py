@@ -85,6 +85,10 @@ def locate(sheet: RawSheet, sheet_def: SheetDef) -> Located | None:
         if len(above) > len(best):
             best = above
             header_rows.insert(0, best_r - 1)
+    # A label merged down over the header block starts the header where it starts.
+    top = min((r0 for r0, c0, r1, c1 in sheet.merged for c in best.values()
+               if r0 < header_rows[0] <= r1 and c0 <= c <= c1), default=header_rows[0])
+    header_rows[:0] = range(top, header_rows[0])
     missing = tuple(col.key for col in sheet_def.columns if col.key not in best)
     labels = frozenset(
         normalize_label(v) for r in header_rows for v in header_cells(sheet, r) if v not in ("", None)
