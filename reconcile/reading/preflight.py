@@ -57,6 +57,7 @@ class SheetScan:
     max_col: int = 0                           # 1-based
     styles: dict[tuple[int, int], int] = field(default_factory=dict)   # (row0, col0) → xf index
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)    # error cells: "#DIV/0!" (calamine gives "")
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # row0, col0, row1, col1 inclusive
     hidden_rows: set[int] = field(default_factory=set)                   # row0
     col_widths: dict[int, float] = field(default_factory=dict)           # col0 → width
@@ -359,6 +360,7 @@ def _scan_sheet(xml: bytes, scan: SheetScan) -> None:
             else:
                 col += 1
             state.open(max(row_no, 1), col, attrs.get(b"s"), self_closing)
+            state.error = attrs.get(b"t", b"").strip() == b"e"
         elif state.row and not closing:
             if name == b"f":
                 state.formula = True
@@ -366,6 +368,9 @@ def _scan_sheet(xml: bytes, scan: SheetScan) -> None:
                 state.value = True
                 if name == b"v" and xml[m.end():m.end() + 1] == b"<":
                     state.empty_v = True
+                elif name == b"v" and state.error:
+                    end = xml.find(b"<", m.end(), m.end() + 64)
+                    state.error_text = xml[m.end():end if end != -1 else m.end() + 64].decode("utf-8", "replace").strip()
     state.close()
     scan.max_row, scan.max_col = state.max_row, state.max_col
 
@@ -377,7 +382,8 @@ class _CellState:
         self.scan = scan
         self.row = 0                 # 1-based; 0 when no cell is open
         self.col = 0
-        self.value = self.formula = self.empty_v = False
+        self.value = self.formula = self.empty_v = self.error = False
+        self.error_text = ""
         self.max_row = self.max_col = 0
 
     def open(self, row: int, col: int, style: bytes | None, self_closing: bool) -> None:
@@ -389,6 +395,7 @@ class _CellState:
         if not self_closing:          # an empty formatted cell holds nothing: readers skip it
             self.row, self.col = row, col
             self.value = self.formula = self.empty_v = False
+            self.error_text = ""
 
     def close(self) -> None:
         if not self.row:
@@ -403,6 +410,8 @@ class _CellState:
         self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col + 1)
         if self.formula and (not self.value or self.empty_v):
             self.scan.formulas_without_value.add((row - 1, col))
+        if self.error and self.error_text:
+            self.scan.errors[(row - 1, col)] = self.error_text
 
 
 def _merge(raw: bytes, scan: SheetScan) -> None:

@@ -110,6 +110,7 @@ def read_scanned(path: Path, scan: Preflight) -> RawWorkbook:
                     if xf < len(scan.number_formats) and scan.number_formats[xf] != "General"
                 }
                 sheet.formulas_without_value = info.formulas_without_value
+                _show_errors(rows, info.errors)
                 sheet.hidden = info.hidden
                 sheet.hidden_rows = info.hidden_rows
                 sheet.col_widths = info.col_widths
@@ -128,3 +129,11 @@ def read_scanned(path: Path, scan: Preflight) -> RawWorkbook:
             if isinstance(exc, _FATAL):
                 raise
     return RawWorkbook(path=path, kind=scan.kind, sheets=sheets)
+
+
+def _show_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> None:
+    """Error cells (#DIV/0!, #REF!) read as "" from calamine; put back the text
+    Excel shows, so a broken 合计 is reported as such and not taken for a blank."""
+    for (r, c), text in errors.items():
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
+            rows[r][c] = text
