@@ -9,11 +9,21 @@ from it. Row and column indexes here are 0-based.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reconcile.reading.preflight import Preflight, Unreadable, preflight
+
+
+_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def is_percent_format(code: str) -> bool:
+    """A number format that shows the value × 100 with "%": 0.00% yes; 0.00"%" or
+    0.00\\% (a literal percent sign after the plain number) no."""
+    return "%" in _LITERALS.sub("", code)
 
 
 @dataclass
@@ -44,7 +54,7 @@ class RawSheet:
         return None
 
     def is_percent(self, r: int, c: int) -> bool:
-        return "%" in self.number_formats.get((r, c), "")
+        return is_percent_format(self.number_formats.get((r, c), ""))
 
     def merged_origin(self) -> dict[tuple[int, int], tuple[int, int]]:
         """Every covered cell of a merged range → its top-left cell."""
