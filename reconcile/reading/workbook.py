@@ -9,6 +9,7 @@ recorded as a :class:`~reconcile.model.ReadProblem` for the template rules.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -262,7 +263,9 @@ def _read_basic(sheet: RawSheet, model: WorkbookModel) -> None:
             vc = content_c if content_c is not None and c == item_c else _next_filled(sheet, r, c)
             if vc is None:
                 vc = c + 1
-            if field.kind in ("count", "score", "amount"):
+            if field.key == "year":
+                model.basic.fields[field.key] = _year(reader, r, vc)
+            elif field.kind in ("count", "score", "amount"):
                 model.basic.fields[field.key] = reader.num(r, vc, field.kind, field.label)
             else:
                 model.basic.fields[field.key] = reader.text(r, vc)
@@ -272,6 +275,20 @@ def _read_basic(sheet: RawSheet, model: WorkbookModel) -> None:
         if f.required and (cell is None or (cell.value is None if isinstance(cell, (Num, Text)) else True)):
             ref = cell.ref if cell is not None else None
             model.problems.append(ReadProblem("field_empty", sheet.name, ref, f.label))
+
+
+_YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度?)?$")
+
+
+def _year(reader: SheetReader, r: int, c: int) -> Num | None:
+    """年度 as departments write it: 2023, "2023", "2023年", "2023年度"."""
+    raw = reader.sheet.value(r, c)
+    if isinstance(raw, str):
+        m = _YEAR.match(normalize_label(raw))
+        if m:
+            year = Decimal(m.group(1))
+            return Num(reader.sheet.name, a1(r, c), raw, year, year, 0)
+    return reader.num(r, c, "count", "年度")
 
 
 def _next_filled(sheet: RawSheet, r: int, c: int) -> int | None:
