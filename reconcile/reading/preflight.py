@@ -20,6 +20,7 @@ rather than skip it.
 from __future__ import annotations
 
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -35,6 +36,7 @@ MAX_ROWS = 20_000
 MAX_COLS = 256
 MAX_CELLS = 6_000_000                  # Σ over sheets of the rectangle the reader materialises
 MAX_MERGED_CELLS = 1_000_000           # Σ cells covered by merged ranges
+MAX_XLS_BYTES = 30 * 1024 * 1024       # a legacy .xls (BIFF) file on disk
 
 REASON_ENCRYPTED = "文件已加密（设置了打开密码），请去除密码后重新保存为 .xlsx 提交"
 REASON_DAMAGED = "文件已损坏（压缩包不完整，可能未下载或复制完整），请重新保存后提交"
@@ -102,7 +104,10 @@ _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 def preflight(path: Path) -> Preflight:
     """Identify and scan a file; raise :class:`Unreadable` with a Chinese reason."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):        # a pipe or device would block or never end
+            raise Unreadable("不是普通文件，无法读取")
+        size = st.st_size
         with path.open("rb") as fh:
             head = fh.read(512)
     except OSError as exc:
@@ -112,6 +117,10 @@ def preflight(path: Path) -> Preflight:
     if head.startswith(OLE_MAGIC):
         if _is_encrypted_ole(path):
             raise Unreadable(REASON_ENCRYPTED)
+        # A binary .xls cannot be scanned cheaply; its size at least is bounded.
+        if size > MAX_XLS_BYTES:
+            raise Unreadable(f"文件过大：{size // (1024 * 1024)} MB，超过 {MAX_XLS_BYTES // (1024 * 1024)} MB 的上限；"
+                             "请删除多余的行、列或图片，另存为 .xlsx 后重新提交")
         return Preflight(kind="xls")
     if not head.startswith(ZIP_MAGIC):
         raise Unreadable(_not_a_workbook(head))
