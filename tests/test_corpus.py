@@ -452,3 +452,26 @@ def test_odd_file_names_give_safe_output_names(tmp_path):
     write_workbook(folder / "CON.xlsx", {"Sheet1": [["x"]]})
     batch = run_batch([folder], tmp_path / "out")
     assert sorted(r.stem for r in batch.files) == ["_CON", "名称 带空格 中文 😀"]
+
+
+def test_faq_explains_every_reason_users_see():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    faq = readme[readme.index("<!-- faq:start -->"):readme.index("<!-- faq:end -->")]
+    for case in CASES:
+        if case.status != "read":
+            assert case.reason in faq, case.name
+    for reason in ("不安全的 XML", "UTF-16", "无法识别的单元格地址", "合并单元格范围过大", "无法打开文件", "--debug"):
+        assert reason in faq
+
+
+def test_special_files_and_huge_xls_are_refused(tmp_path):
+    fifo = tmp_path / "管道.xlsx"
+    os.mkfifo(fifo)
+    with pytest.raises(Unreadable, match="不是普通文件"):
+        preflight(fifo)
+    big = tmp_path / "大.xls"
+    with big.open("wb") as fh:
+        fh.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+        fh.truncate(31 * 1024 * 1024)                      # sparse: no 31 MB written
+    with pytest.raises(Unreadable, match="文件过大"):
+        preflight(big)
