@@ -122,7 +122,23 @@ def discover(inputs: Iterable[Path], out_dir: Path) -> tuple[list[InputFile], li
             candidate, n = f"{stem}_{n}", n + 1
         used.add(candidate.lower())
         files.append(InputFile(path, display, candidate))
-    return files, skipped
+    return _protect_inputs(files, skipped, out_resolved)
+
+
+def _protect_inputs(files: list[InputFile], skipped: list[Skipped], out_dir: Path) -> tuple[list[InputFile], list[Skipped]]:
+    """Never write over an input: a workbook given explicitly that sits in the output
+    folder under the name of an output of this run is skipped with a note."""
+    from reconcile.output.per_file import ANNOTATED_SUFFIX, SUMMARY_NAME
+
+    outputs = {unicodedata.normalize("NFC", n).lower() for n in
+               (SUMMARY_NAME, JSON_NAME, *(f"{f.stem}{ANNOTATED_SUFFIX}.xlsx" for f in files))}
+    kept: list[InputFile] = []
+    for f in files:
+        if f.path.resolve().parent == out_dir and unicodedata.normalize("NFC", f.path.name).lower() in outputs:
+            skipped.append(Skipped(f.display, "该文件位于输出文件夹中，且与本次要写出的结果文件同名；为免被覆盖已跳过，请换一个输出文件夹"))
+        else:
+            kept.append(f)
+    return kept, skipped
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -18,7 +18,8 @@ from reconcile.text import normalize_label
 
 HEADER_SEARCH_ROWS = 40
 
-_UNIT_LINE = re.compile(r"(?:金额)?单位[:：]?\s*(万元|元)")
+# "单位：万元" / "金额单位：元" — but not "编制单位：元谋县…" (a unit name starting with 元).
+_UNIT_LINE = re.compile(r"(?:金额)?(?<!编制)(?<!填报)(?<!报送)(?<!主管)(?<!预算)(?<!填表)单位[:：]?\s*(万元|元)")
 _FOOTER = re.compile(r"^(注[:：0-9１-９一二三、.]|备注[:：]|填表人|填报人|制表人|单位负责人|财务负责人|审核人|联系电话|填报日期|项目负责人)")
 
 

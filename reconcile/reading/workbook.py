@@ -35,6 +35,7 @@ from reconcile.reading.tables import Located, data_rows, locate
 from reconcile.template.definition import (
     BASIC_FIELDS,
     INSTRUCTIONS_SHEET,
+    REPORT_SHEETS,
     SHEETS,
     TOTAL_LABELS,
     SheetDef,
@@ -152,7 +153,8 @@ def build_model(raw: RawWorkbook) -> WorkbookModel:
         if sheet_def is not None and sheet_def.key not in assigned:
             assigned[sheet_def.key] = sheet
     # A template sheet under another name: look for its header in the sheets left over.
-    leftovers = [s for s in raw.sheets if s not in assigned.values() and normalize_label(s.name) != normalize_label(INSTRUCTIONS_SHEET)]
+    skip = {normalize_label(x) for x in (INSTRUCTIONS_SHEET, *REPORT_SHEETS)}
+    leftovers = [s for s in raw.sheets if s not in assigned.values() and normalize_label(s.name) not in skip]
     for sheet_def in SHEETS:
         if sheet_def.key in assigned or sheet_def.key == "basic":
             continue

@@ -35,6 +35,17 @@ class Rule:
     template: str         # Chinese message template, str.format placeholders
     doc: str              # Chinese: what it checks, why, a wrong and a right example
     family: str = ""      # "模板" / "收入" / "支出" / … for grouping in listings
+    # Other message templates of the same rule, by name: a sum with a blank part,
+    # a rate on a zero base, … (``at(..., variant="blank")``).
+    variants: tuple[tuple[str, str], ...] = ()
+
+    def template_for(self, variant: str | None = None) -> str:
+        if variant is None:
+            return self.template
+        for name, text in self.variants:
+            if name == variant:
+                return text
+        raise KeyError(f"{self.code} has no message variant {variant!r}")
 
     def at(
         self,
@@ -46,13 +57,15 @@ class Rule:
         explanation: str | None = None,
         severity: Severity | None = None,
         sheet: str | None = None,
+        variant: str | None = None,
         **params: Any,
     ) -> Finding:
-        """A finding of this rule at ``cell`` with the message filled from ``params``."""
+        """A finding of this rule at ``cell`` with the message filled from ``params``
+        (using the template ``variant`` instead of the main one when given)."""
         where_sheet = cell.sheet if cell is not None else sheet
         where_ref = cell.ref if cell is not None else None
         # {sheet} and {cell} are always available to a template.
-        message = self.template.format(**{"sheet": where_sheet or "", "cell": where_ref or "", **params})
+        message = self.template_for(variant).format(**{"sheet": where_sheet or "", "cell": where_ref or "", **params})
         return Finding(
             rule=self.code,
             severity=severity or self.severity,

@@ -32,7 +32,10 @@ def finalize(findings: Iterable[Finding], config: Config) -> list[Finding]:
         if f.rule in config.disabled:
             continue
         rule = RULES.get(f.rule)
-        if rule is not None and f.severity == rule.severity:
+        # An override applies to every finding of the rule (a rule may report an error
+        # and a warning variant) except its info notes (could not run, within tolerance),
+        # unless the rule itself is an info rule.
+        if rule is not None and (f.severity != Severity.INFO or rule.severity == Severity.INFO):
             f.severity = config.severity_for(f.rule, f.severity)
         f.explained = f.severity == Severity.WARNING and bool(f.explanation and f.explanation.strip())
         out.append(f)

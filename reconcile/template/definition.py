@@ -84,23 +84,23 @@ BASIC_FIELDS: tuple[Field, ...] = (
     Field("admin_units", "行政单位数", "count", help="其中行政单位个数"),
     Field("public_units", "事业单位数", "count", help="其中事业单位个数"),
     Field("staff_quota", "编制总数", "count", help="核定编制总数（名）"),
-    Field("quota_admin", "行政编制", "count"),
-    Field("quota_worker", "工勤编制", "count"),
-    Field("quota_public", "事业编制", "count"),
+    Field("quota_admin", "行政编制", "count", help="其中行政编制数（名）"),
+    Field("quota_worker", "工勤编制", "count", help="其中工勤编制数（名）"),
+    Field("quota_public", "事业编制", "count", help="其中事业编制数（名）"),
     Field("staff_active", "在职人数", "count", help="在职人员总数（名）"),
-    Field("active_admin", "在职行政", "count"),
-    Field("active_worker", "在职工勤", "count"),
-    Field("active_public", "在职事业", "count"),
-    Field("retired_early", "离休人数", "count"),
-    Field("retired", "退休人数", "count"),
+    Field("active_admin", "在职行政", "count", help="其中在职行政人员（名）"),
+    Field("active_worker", "在职工勤", "count", help="其中在职工勤人员（名）"),
+    Field("active_public", "在职事业", "count", help="其中在职事业人员（名）"),
+    Field("retired_early", "离休人数", "count", help="离休人员（名）"),
+    Field("retired", "退休人数", "count", help="退休人员（名）"),
     Field("self_score", "自评得分", "score", help="部门整体支出绩效自评总分（满分 100）"),
     Field("functions", "主要职能", "text", help="部门主要职能，可分条填写"),
-    Field("tasks", "年度主要工作任务", "text"),
-    Field("overall_goal", "年度总体目标", "text"),
+    Field("tasks", "年度主要工作任务", "text", help="本年度主要工作任务，可分条填写"),
+    Field("overall_goal", "年度总体目标", "text", help="本年度部门整体绩效总体目标"),
     Field("disclosure", "信息公开", "text", help="绩效信息公开情况"),
     Field("rectification", "整改反馈", "text", help="评价结果整改和应用情况"),
-    Field("problems", "存在问题", "text"),
-    Field("suggestions", "改进建议", "text"),
+    Field("problems", "存在问题", "text", help="预算管理和绩效目标实现中存在的问题"),
+    Field("suggestions", "改进建议", "text", help="下一步改进措施和建议"),
 )
 
 INCOME_SOURCES: tuple[str, ...] = (
@@ -179,13 +179,14 @@ SHEETS: tuple[SheetDef, ...] = (
         name="结转结余",
         required=False,
         columns=(
-            Column("code", "科目编码", "code", width=12, aliases=("功能分类科目编码", "科目代码", "编码")),
-            Column("name", "科目名称", "text", width=30, aliases=("功能分类科目名称", "科目")),
+            Column("code", "科目编码", "code", width=12, help="支出功能分类科目编码；合计行不填",
+                   aliases=("功能分类科目编码", "科目代码", "编码")),
+            Column("name", "科目名称", "text", width=30, help="与编码对应的科目名称", aliases=("功能分类科目名称", "科目")),
             Column("opening", "年初结转结余", "amount", help=_AMOUNT, aliases=("年初结转和结余", "年初数")),
             Column("income", "本年收入", "amount", help=_AMOUNT),
             Column("expense", "本年支出", "amount", help=_AMOUNT),
             Column("closing", "年末结转结余", "amount", help="= 年初结转结余 + 本年收入 − 本年支出", aliases=("年末结转和结余", "年末数")),
-            Column("note", "说明", "text", required=False, width=36, aliases=NOTE_ALIASES),
+            Column("note", "说明", "text", required=False, width=36, help="需要说明的情况", aliases=NOTE_ALIASES),
         ),
         help="选填。每个科目一行，可加“合计”行。年末结转结余 = 年初结转结余 + 本年收入 − 本年支出。",
     ),
@@ -194,7 +195,7 @@ SHEETS: tuple[SheetDef, ...] = (
         name="预算执行",
         required=False,
         columns=(
-            Column("source", "资金来源", "text", width=20, aliases=("项目", "资金类别")),
+            Column("source", "资金来源", "text", width=20, help="已列出的资金来源，行名称请勿修改", aliases=("项目", "资金类别")),
             Column("initial", "年初预算数", "amount", help=_AMOUNT, aliases=("年初预算",)),
             Column("full", "全年预算数", "amount", help=_AMOUNT, aliases=("调整后预算数", "全年(调整)预算数", "调整预算数")),
             Column("executed", "全年执行数", "amount", help=_AMOUNT, aliases=("预算执行数", "执行数")),
@@ -218,11 +219,13 @@ SHEETS: tuple[SheetDef, ...] = (
             Column("nature", "指标性质", "text", required=False, width=10, choices=NATURE_CHOICES,
                    help="≥（越大越好）、≤（越小越好）、=、定性"),
             Column("target", "年度指标值", "text", width=18, help="目标值，定量指标须含数字", aliases=("指标值", "年度目标值", "年初指标值")),
-            Column("unit", "度量单位", "text", required=False, width=10, aliases=("计量单位", "单位")),
-            Column("actual", "实际完成值", "text", width=18, aliases=("完成值", "全年实际完成值", "全年完成值", "实际完成情况")),
-            Column("weight", "分值", "score", width=8, aliases=("权重", "指标权重", "指标权重(分)")),
-            Column("score", "得分", "score", width=8, aliases=("指标得分", "指标得分(分)")),
+            Column("unit", "度量单位", "text", required=False, width=10, help="如 台、%、天；定性指标可不填",
+                   aliases=("计量单位", "单位")),
+            Column("actual", "实际完成值", "text", width=18, help="全年实际完成的值，写法与年度指标值一致", aliases=("完成值", "全年实际完成值", "全年完成值", "实际完成情况")),
+            Column("weight", "分值", "score", width=8, help="该指标的分值（权重）", aliases=("权重", "指标权重", "指标权重(分)")),
+            Column("score", "得分", "score", width=8, help="按完成情况评定的得分，不超过分值", aliases=("指标得分", "指标得分(分)")),
             Column("deviation", "偏差原因分析及改进措施", "text", required=False, width=36,
+                   help="未完成或明显超额完成时，写明偏差原因和改进措施",
                    aliases=("偏差原因分析", "偏差原因", "未完成原因分析", "偏差原因分析及改进措施说明")),
         ),
         help="每个三级指标一行；一级、二级指标可合并单元格或只在每组首行填写。分值合计加预算执行分值应为 100。",
@@ -232,12 +235,12 @@ SHEETS: tuple[SheetDef, ...] = (
         name="重点项目",
         required=False,
         columns=(
-            Column("name", "项目名称", "text", width=30),
+            Column("name", "项目名称", "text", width=30, help="每个项目一行"),
             Column("budget", "预算数", "amount", help=_AMOUNT, aliases=("全年预算数", "项目预算数")),
             Column("executed", "执行数", "amount", help=_AMOUNT, aliases=("全年执行数", "项目执行数")),
-            Column("rate", "执行率(%)", "percent", aliases=("执行率",)),
-            Column("content", "主要内容", "text", required=False, width=40),
-            Column("status", "完成情况", "text", required=False, width=40),
+            Column("rate", "执行率(%)", "percent", help="执行数 ÷ 预算数 × 100", aliases=("执行率",)),
+            Column("content", "主要内容", "text", required=False, width=40, help="项目主要内容或用途"),
+            Column("status", "完成情况", "text", required=False, width=40, help="项目实施和完成情况"),
         ),
         help="选填。100 万元及以上的项目逐个填列。",
     ),
@@ -246,6 +249,9 @@ SHEETS: tuple[SheetDef, ...] = (
 SHEET_BY_KEY: dict[str, SheetDef] = {s.key: s for s in SHEETS}
 SHEET_BY_NAME: dict[str, SheetDef] = {s.name: s for s in SHEETS}
 INSTRUCTIONS_SHEET = "填报说明"
+# Sheets the annotated workbook (X_核对.xlsx) puts in front of the input sheets. The
+# reader ignores them, so a returned annotated workbook reads like the original.
+REPORT_SHEETS: tuple[str, ...] = ("核对摘要", "问题清单", "自评报告")
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in BASIC_FIELDS}
 
 

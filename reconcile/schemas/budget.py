@@ -1,0 +1,69 @@
+"""The 预算执行 sheet: shape and checks (BUD001–BUD004)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from reconcile.config import Config
+from reconcile.model import WorkbookModel
+from reconcile.schemas.engine import (
+    EPS,
+    Columns,
+    SheetFrame,
+    build_frame,
+    failures,
+    flag,
+    frame_schema,
+    percent_of,
+    rate_off,
+    tolerances,
+    total_vs_parts,
+)
+
+COLUMNS = Columns(
+    numbers={"initial": lambda r: r.initial, "full": lambda r: r.full, "executed": lambda r: r.executed,
+             "rate": lambda r: r.rate, "weight": lambda r: r.weight, "score": lambda r: r.score},
+    decimals=("rate", "score"),
+    texts={"label": lambda r: r.label},
+    flags={"total": lambda r: r.is_total, "sub": lambda r: r.is_sub},
+)
+SUM_COLUMNS = ("initial", "full", "executed")
+
+
+def first_total(d: pd.DataFrame) -> pd.Series:
+    return d["total"] & (d["total"].cumsum() == 1)
+
+
+def execution_rate(d: pd.DataFrame) -> pd.Series:
+    """执行率 recomputed (NaN when 全年预算数 is 0 or blank)."""
+    return percent_of(d["executed"], d["full"])
+
+
+def rate_used(d: pd.DataFrame) -> pd.Series:
+    """The 执行率 the score and the threshold go by: recomputed when both amounts are
+    filled, the stated one when an amount is blank."""
+    both = d["executed"].notna() & d["full"].notna()
+    return execution_rate(d).where(both, d["rate"])
+
+
+@lru_cache(maxsize=8)
+def _schema(base: float, per_addend: float, threshold: float) -> pa.DataFrameSchema:
+    checks = [flag("BUD001", lambda d: d["rate"].notna() & d["executed"].notna() & d["full"].notna()
+                   & ((d["full"] == 0) | rate_off(d["rate"], execution_rate(d), d["rate_dp"]))),
+              flag("BUD002", lambda d: d["score"].notna() & d["weight"].notna() & rate_used(d).notna()
+                   & rate_off(d["score"], rate_used(d).clip(upper=100) * d["weight"] / 100, d["score_dp"])),
+              # rounded to two decimals the rate stays under the threshold up to 0.005 above it
+              flag("BUD003", lambda d: ~d["sub"] & (rate_used(d) < threshold + 0.005 + EPS))]
+    checks += [flag(f"BUD004:{c}", lambda d, c=c: total_vs_parts(d, c, first_total(d), d["sub"] & ~d["total"], base, per_addend))
+               for c in SUM_COLUMNS]
+    return frame_schema("预算执行", COLUMNS, checks)
+
+
+def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:
+    unit = model.tables["budget"].unit
+    frame = build_frame(((r.row, r) for r in model.budget), COLUMNS)
+    schema = _schema(*tolerances(config, unit), float(config.execution_rate_threshold))
+    return frame, failures(schema, frame)

@@ -1,0 +1,35 @@
+"""The 结转结余 sheet: shape and check (CAR001)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandera.pandas as pa
+
+from reconcile.config import Config
+from reconcile.model import WorkbookModel
+from reconcile.schemas.engine import Columns, SheetFrame, build_frame, exceeds, failures, flag, frame_schema, tolerances
+
+COLUMNS = Columns(
+    numbers={"opening": lambda r: r.opening, "income": lambda r: r.income, "expense": lambda r: r.expense,
+             "closing": lambda r: r.closing},
+    texts={"label": lambda r: r.label},
+    flags={"total": lambda r: r.is_total},
+)
+PARTS = ("opening", "income", "expense")
+
+
+@lru_cache(maxsize=8)
+def _schema(base: float, per_addend: float) -> pa.DataFrameSchema:
+    def closing_off(d):
+        expected = d["opening"].fillna(0) + d["income"].fillna(0) - d["expense"].fillna(0)
+        filled = d[list(PARTS)].notna().sum(axis=1)
+        return d["closing"].notna() & exceeds(d["closing"], expected, base + per_addend * filled)
+
+    return frame_schema("结转结余", COLUMNS, [flag("CAR001", closing_off)])
+
+
+def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:
+    unit = model.tables["carryover"].unit
+    frame = build_frame(((r.row, r) for r in model.carryover), COLUMNS)
+    return frame, failures(_schema(*tolerances(config, unit)), frame)

@@ -1,0 +1,45 @@
+"""The 收入 sheet: shape and checks (INC001–INC004)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from reconcile.config import Config
+from reconcile.model import WorkbookModel
+from reconcile.schemas.changes import change_checks
+from reconcile.schemas.engine import Columns, SheetFrame, build_frame, failures, flag, frame_schema, tolerances, total_vs_parts
+
+COLUMNS = Columns(
+    numbers={"cur": lambda r: r.cur, "prev": lambda r: r.prev, "delta": lambda r: r.delta, "rate": lambda r: r.rate},
+    decimals=("rate",),
+    texts={"label": lambda r: r.name},
+    flags={"total": lambda r: r.is_total, "sub": lambda r: r.is_sub},
+)
+SUM_COLUMNS = ("cur", "prev")
+
+
+def first_total(d: pd.DataFrame) -> pd.Series:
+    return d["total"] & (d["total"].cumsum() == 1)
+
+
+def sources(d: pd.DataFrame) -> pd.Series:
+    """The rows that add up to 收入合计: neither a total nor a 其中 row."""
+    return ~d["total"] & ~d["sub"]
+
+
+@lru_cache(maxsize=8)
+def _schema(base: float, per_addend: float, threshold: float) -> pa.DataFrameSchema:
+    checks = [flag(f"INC001:{c}", lambda d, c=c: total_vs_parts(d, c, first_total(d), sources(d), base, per_addend))
+              for c in SUM_COLUMNS]
+    checks += change_checks("INC002", "INC003", "INC004", base, threshold)
+    return frame_schema("收入", COLUMNS, checks)
+
+
+def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:
+    unit = model.tables["income"].unit
+    frame = build_frame(((r.row, r) for r in model.income), COLUMNS)
+    schema = _schema(*tolerances(config, unit), float(config.change_rate_threshold))
+    return frame, failures(schema, frame)

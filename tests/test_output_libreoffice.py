@@ -1,0 +1,52 @@
+"""A real client opens the outputs: LibreOffice converts X_核对.xlsx and 汇总.xlsx to PDF.
+
+Skipped when LibreOffice is not installed, except in CI (env CI=true), where
+.ci/run installs it and a missing soffice is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from reconcile.pipeline import run_batch
+from tests.output_fixtures import write_department
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("LibreOffice (soffice) is not installed; .ci/run should have installed it")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return found
+
+
+@pytest.mark.slow
+def test_libreoffice_converts_outputs(tmp_path):
+    soffice = _soffice()
+    src = tmp_path / "in"
+    src.mkdir()
+    write_department(src / "公安局.xlsx", note='=HYPERLINK("http://x","点我")')
+    out = tmp_path / "out"
+    run_batch([src], out)
+    pdf_dir = tmp_path / "pdf"
+    profile = (tmp_path / "lo_profile").as_uri()
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(pdf_dir),
+         str(out / "公安局_核对.xlsx"), str(out / "汇总.xlsx")],
+        capture_output=True, text=True, timeout=180,
+    )
+    for name in ("公安局_核对.pdf", "汇总.pdf"):
+        pdf = pdf_dir / name
+        assert pdf.is_file(), f"{name} not produced: {proc.stdout} {proc.stderr}"
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF") and len(data) > 5000
+        # one page at least per sheet: 核对摘要, 问题清单, 自评报告 and the 5 input sheets
+        pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+        assert pages >= (8 if name.startswith("公安局") else 3), pages
