@@ -173,3 +173,26 @@ def test_reader_on_random_cell_contents_never_raises(changes):
     assert not internal, internal
     for f in result.findings:
         assert f.message and f.rule
+
+
+# ---------------------------------------------------------------- the indicator-value parser
+
+
+@budget(200)
+@given(st.sampled_from([("≥", ">="), ("≤", "<="), (">=", ">="), ("＜＝", "<="), ("=", "=")]),
+       st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2),
+       st.sampled_from([("万元", "元", 10000), ("元", "元", 1), ("人次", "人次", 1), ("%", "%", 1), ("台", "台", 1),
+                        ("万人", "人", 10000)]),
+       st.booleans())
+def test_indicator_value_round_trips(op, number, unit, fullwidth):
+    """A target written as operator + number + unit reads back as exactly that."""
+    from reconcile.indicators.values import parse_value
+
+    written, base, scale = unit
+    text = f"{op[0]}{format_amount(number)}{written}"
+    if fullwidth:
+        text = text.translate(FULLWIDTH)
+    value = parse_value(text)
+    assert value.op == op[1]
+    assert value.single is not None, value
+    assert (value.single.value, value.single.unit) == (number * scale, base)
