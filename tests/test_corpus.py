@@ -398,6 +398,7 @@ def test_formula_like_text_stays_literal(tmp_path):
     # whatever workbooks the run wrote hold these as text, never as formulas
     import openpyxl
 
+    seen = 0
     for out in (tmp_path / "out").glob("*.xlsx"):
         wb = openpyxl.load_workbook(out)
         for ws in wb.worksheets:
@@ -405,6 +406,8 @@ def test_formula_like_text_stays_literal(tmp_path):
                 for cell in row:
                     if cell.value in FORMULA_LIKE:
                         assert cell.data_type == "s", (out.name, ws.title, cell.coordinate)
+                        seen += 1
+    assert seen >= len(FORMULA_LIKE)       # the annotated copy echoes the input cells
 
 
 # ---------------------------------------------------------------- atomic outputs
