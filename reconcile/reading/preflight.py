@@ -19,6 +19,7 @@ rather than skip it.
 
 from __future__ import annotations
 
+import functools
 import re
 import stat
 import zipfile
@@ -97,6 +98,7 @@ _TAG = re.compile(
 )
 _ATTR = re.compile(rb"(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _A1 = re.compile(rb"\s*([A-Za-z]{1,7})0*(\d{1,12})\s*")
+_CELL_FAST = re.compile(rb'\s+r="([A-Z]{1,3})([1-9]\d{0,6})"(?:\s+s="(\d{1,6})")?(?:\s+t="([a-zA-Z]{1,9})")?\s*/?')
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 
@@ -304,6 +306,11 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _col(letters: bytes) -> int:
+    return col_index(letters.decode())
+
+
 def _ref(value: bytes, sheet: str) -> tuple[int, int]:
     """"B7" → (7, 1): 1-based row, 0-based column; an address the reader might read
     differently from us is refused, not skipped."""
@@ -362,14 +369,20 @@ def _scan_sheet(xml: bytes, scan: SheetScan) -> None:
             state.close()
             if closing:
                 continue
-            attrs = _attrs(raw)
-            ref = attrs.get(b"r")
-            if ref is not None:
-                row_no, col = _ref(ref, scan.name)
+            fast = _CELL_FAST.fullmatch(raw)
+            if fast is not None:          # <c r="B7" s="3" t="s"> as Excel, WPS and xlsxwriter write it
+                row_no, col = int(fast.group(2)), _col(fast.group(1))
+                style, kind = fast.group(3), fast.group(4)
             else:
-                col += 1
-            state.open(max(row_no, 1), col, attrs.get(b"s"), self_closing)
-            state.error = attrs.get(b"t", b"").strip() == b"e"
+                attrs = _attrs(raw)
+                ref = attrs.get(b"r")
+                if ref is not None:
+                    row_no, col = _ref(ref, scan.name)
+                else:
+                    col += 1
+                style, kind = attrs.get(b"s"), attrs.get(b"t", b"").strip()
+            state.open(max(row_no, 1), col, style, self_closing)
+            state.error = kind == b"e"
         elif state.row and not closing:
             if name == b"f":
                 state.formula = True
@@ -396,7 +409,7 @@ class _CellState:
         self.max_row = self.max_col = 0
 
     def open(self, row: int, col: int, style: bytes | None, self_closing: bool) -> None:
-        if row <= MAX_ROWS and col < MAX_COLS and style and style.strip() not in (b"", b"0"):
+        if style and row <= MAX_ROWS and col < MAX_COLS and style.strip() not in (b"", b"0"):
             try:
                 self.scan.styles[(row - 1, col)] = int(style)
             except ValueError:
