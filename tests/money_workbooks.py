@@ -21,7 +21,12 @@ from reconcile.pipeline import check_path
 from reconcile.rules.catalogue import all_rules
 from tests.builders import write_workbook
 
-MONEY_PREFIXES = ("INC", "EXP", "BUD", "CAR", "STF", "XS", "YOY")
+MONEY_PREFIXES = ("INC", "EXP", "BUD", "CAR", "STF", "YOY")
+MONEY_CROSS = ("XS001", "XS002")          # XS003 belongs to the indicator rules
+
+
+def is_money(code: str) -> bool:
+    return code.startswith(MONEY_PREFIXES) or code in MONEY_CROSS
 
 BASE: dict[str, list[list[Any]]] = {
     "基本情况": [
@@ -90,7 +95,7 @@ def write(tmp_path: Path, data: dict[str, list[list[Any]]] | None = None, name: 
 
 def money_config() -> Config:
     """The default configuration with every rule but the money rules disabled."""
-    others = {r.code for r in all_rules() if not r.code.startswith(MONEY_PREFIXES)}
+    others = {r.code for r in all_rules() if not is_money(r.code)}
     return replace(DEFAULT, disabled=frozenset(others))
 
 

@@ -133,16 +133,26 @@ def sum_finding(rule: Rule, *, total: Num | None, parts: Sequence[Part], column:
             explanation=blank_explanation or explanation,
             blanks=names, where=where_text, column=column, total=shown.stated(total),
             formula=formula or "（无）", blank_what="该格" if len(blanks) == 1 else f"这 {len(blanks)} 格合计",
-            implied=_count(result.implied) if exact else shown.amount(result.implied),
+            implied=plain(result.implied) if exact else shown.amount(result.implied),
         )
     blank_note = f"（未填的 {'、'.join(p.label for p in blanks)} 按 0 计）" if blanks else ""
-    fmt = _count if exact else shown.amount
+    fmt = plain if exact else shown.amount
     return rule.at(
         total, row_label=row_label, expected=result.filled if exact else shown.raw(result.filled),
         actual=total.stated, explanation=explanation,
         where=where_text, column=column, stated=shown.stated(total), formula=formula or "0",
         blank_note=blank_note, expected_text=fmt(result.filled), gap=fmt(abs(result.gap)),
     )
+
+
+def blank_note(rows, column: str, total) -> str | None:
+    """The 说明 to quote on a blank-part warning: the first blank part's, else the total's."""
+    for r in rows:
+        cell = getattr(r, column)
+        if (cell is None or cell.value is None) and noted(r.note):
+            return noted(r.note)
+    return noted(total.note)
+
 
 
 def _formula(parts: Sequence[Part], shown: Shown) -> str:
@@ -154,10 +164,6 @@ def _formula(parts: Sequence[Part], shown: Shown) -> str:
         else:
             text += f" {'−' if p.sign < 0 else '+'} {p.label} {value}"
     return text
-
-
-def _count(value: Decimal) -> str:
-    return plain(value)
 
 
 # ---------------------------------------------------------------- changes
@@ -264,9 +270,11 @@ def missing_columns(model, sheet_key: str, needed: Sequence[str]) -> list[str]:
     return [sheet_def.column(k).label for k in needed if table is None or not table.has(k)]
 
 
-def gate(model, sheet_key: str, needs: dict[Rule, Sequence[str]]) -> tuple[set[str], list[Finding]]:
+def gate(model, sheet_key: str, needs: dict[Rule, Sequence[str]],
+         total: tuple[Rule, object, str] | None = None) -> tuple[set[str], list[Finding]]:
     """Which of the rules can run on ``sheet_key`` (codes), and the info findings of
-    those that cannot (SPEC §3: nothing is skipped silently)."""
+    those that cannot (SPEC §3: nothing is skipped silently). ``total``: (rule, the
+    sheet's total row or None, what is missing) for a rule that needs the total row."""
     runnable: set[str] = set()
     notes: list[Finding] = []
     sheet = model.tables[sheet_key].sheet if sheet_key in model.tables else None
@@ -276,6 +284,11 @@ def gate(model, sheet_key: str, needs: dict[Rule, Sequence[str]]) -> tuple[set[s
             notes.append(rule.cannot_run(reason, sheet=sheet))
         else:
             runnable.add(rule.code)
+    if total is not None:
+        rule, row, missing = total
+        if rule.code in runnable and row is None:
+            runnable.discard(rule.code)
+            notes.append(rule.cannot_run(missing, sheet=sheet))
     return runnable, notes
 
 

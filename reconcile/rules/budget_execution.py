@@ -68,19 +68,16 @@ BUD004 = Rule(
 
 @check(BUD001, BUD002, BUD003, BUD004)
 def budget_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
+    total = next((r for r in model.budget if r.is_total), None)
     runnable, notes = common.gate(model, SHEET_KEY, {
         BUD001: ("source", "full", "executed", "rate"),
         BUD002: ("source", "full", "executed", "weight", "score"),
         BUD003: ("source", "full", "executed"),
         BUD004: ("source", "initial", "full", "executed"),
-    })
+    }, total=(BUD004, total, "“预算执行”表中没有“年度资金总额”行"))
     yield from notes
     if not runnable:
         return
-    total = next((r for r in model.budget if r.is_total), None)
-    if "BUD004" in runnable and total is None:
-        runnable.discard("BUD004")
-        yield BUD004.cannot_run("“预算执行”表中没有“年度资金总额”行", sheet=model.tables[SHEET_KEY].sheet)
 
     from reconcile.schemas import budget as schema
 

@@ -111,13 +111,10 @@ def expenditure_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
         EXP001: amounts, EXP002: amounts, EXP003: amounts, EXP004: ("code", "name"),
         EXP005: (*amounts, "delta"), EXP006: (*amounts, "rate"), EXP007: amounts,
         EXP008: ("cur", "basic", "project"),
-    })
+    }, total=(EXP001, model.expenditure_total, "“支出”表中没有“支出合计”行"))
     yield from notes
     if not runnable:
         return
-    if "EXP001" in runnable and model.expenditure_total is None:
-        runnable.discard("EXP001")
-        yield EXP001.cannot_run("“支出”表中没有“支出合计”行", sheet=model.tables[SHEET_KEY].sheet)
 
     from reconcile.schemas import expenditure as schema
 
@@ -153,7 +150,7 @@ def expenditure_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
                 rule, total=getattr(row, column), parts=[part(r, column) for r in children],
                 column=COLUMN_LABELS[column], where_text=common.where(sheet, row.row, row.label), row_label=row.label,
                 unit=unit, config=config, explanation=common.noted(row.note),
-                blank_explanation=_blank_note(children, column, row),
+                blank_explanation=common.blank_note(children, column, row),
             )
         elif code == "EXP004":
             finding = _code_finding(row, model.year, sheet)
@@ -172,14 +169,6 @@ def expenditure_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
         if finding is not None:
             yield finding
 
-
-def _blank_note(rows: list[ExpenditureRow], column: str, total: ExpenditureRow) -> str | None:
-    """The 说明 of the first blank part, else the total's."""
-    for r in rows:
-        cell = getattr(r, column)
-        if (cell is None or cell.value is None) and common.noted(r.note):
-            return common.noted(r.note)
-    return common.noted(total.note)
 
 
 def _code_finding(row: ExpenditureRow, year: int | None, sheet: str) -> Finding | None:

@@ -66,13 +66,10 @@ def _change_row(model: WorkbookModel, row: IncomeRow) -> common.ChangeRow:
 def income_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
     needs = {INC001: ("label", "cur", "prev"), INC002: ("label", "cur", "prev", "delta"),
              INC003: ("label", "cur", "prev", "rate"), INC004: ("label", "cur", "prev")}
-    runnable, notes = common.gate(model, SHEET_KEY, needs)
+    runnable, notes = common.gate(model, SHEET_KEY, needs, total=(INC001, model.income_total, "“收入”表中没有“收入合计”行"))
     yield from notes
     if not runnable:
         return
-    if "INC001" in runnable and model.income_total is None:
-        runnable.discard("INC001")
-        yield INC001.cannot_run("“收入”表中没有“收入合计”行", sheet=model.tables[SHEET_KEY].sheet)
 
     from reconcile.schemas import income as schema
 
@@ -93,7 +90,7 @@ def income_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
                 parts=[common.Part(r.name, getattr(r, column), where=common.where(sheet, r.row, r.name)) for r in sources],
                 where_text=common.where(sheet, row.row, row.name), row_label=row.name,
                 unit=unit, config=config, explanation=common.noted(row.note),
-                blank_explanation=_blank_note(sources, column, row),
+                blank_explanation=common.blank_note(sources, column, row),
             )
         elif code == "INC002":
             finding = common.delta_finding(INC002, _change_row(model, row), unit, config)
@@ -104,11 +101,3 @@ def income_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
         if finding is not None:
             yield finding
 
-
-def _blank_note(rows: list[IncomeRow], column: str, total: IncomeRow) -> str | None:
-    """The 说明 of the first blank part, else the total's."""
-    for r in rows:
-        cell = getattr(r, column)
-        if (cell is None or cell.value is None) and common.noted(r.note):
-            return common.noted(r.note)
-    return common.noted(total.note)

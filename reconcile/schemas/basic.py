@@ -9,7 +9,7 @@ from functools import lru_cache
 import pandera.pandas as pa
 
 from reconcile.model import Num, WorkbookModel
-from reconcile.schemas.engine import EPS, Columns, SheetFrame, build_frame, failures, flag, frame_schema, total_vs_parts
+from reconcile.schemas.engine import EPS, Columns, SheetFrame, check_rows, flag, frame_schema, total_vs_parts
 
 # (category, 编制 field, 在职 field)
 CATEGORIES = (
@@ -56,5 +56,4 @@ def _schema() -> pa.DataFrameSchema:
 
 
 def validate(model: WorkbookModel) -> tuple[SheetFrame, list[tuple[str, int]]]:
-    frame = build_frame(enumerate(staff_rows(model)), COLUMNS)
-    return frame, failures(_schema(), frame)
+    return check_rows(enumerate(staff_rows(model)), COLUMNS, _schema())

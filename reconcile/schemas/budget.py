@@ -13,8 +13,8 @@ from reconcile.schemas.engine import (
     EPS,
     Columns,
     SheetFrame,
-    build_frame,
-    failures,
+    check_rows,
+    first_total,
     flag,
     frame_schema,
     percent_of,
@@ -31,10 +31,6 @@ COLUMNS = Columns(
     flags={"total": lambda r: r.is_total, "sub": lambda r: r.is_sub},
 )
 SUM_COLUMNS = ("initial", "full", "executed")
-
-
-def first_total(d: pd.DataFrame) -> pd.Series:
-    return d["total"] & (d["total"].cumsum() == 1)
 
 
 def execution_rate(d: pd.DataFrame) -> pd.Series:
@@ -59,11 +55,10 @@ def _schema(base: float, per_addend: float, threshold: float) -> pa.DataFrameSch
               flag("BUD003", lambda d: ~d["sub"] & (rate_used(d) < threshold + 0.005 + EPS))]
     checks += [flag(f"BUD004:{c}", lambda d, c=c: total_vs_parts(d, c, first_total(d), d["sub"] & ~d["total"], base, per_addend))
                for c in SUM_COLUMNS]
-    return frame_schema("预算执行", COLUMNS, checks)
+    return frame_schema("预算执行", COLUMNS, checks, sheet_key="budget")
 
 
 def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:
     unit = model.tables["budget"].unit
-    frame = build_frame(((r.row, r) for r in model.budget), COLUMNS)
     schema = _schema(*tolerances(config, unit), float(config.execution_rate_threshold))
-    return frame, failures(schema, frame)
+    return check_rows(((r.row, r) for r in model.budget), COLUMNS, schema)

@@ -8,7 +8,7 @@ import pandera.pandas as pa
 
 from reconcile.config import Config
 from reconcile.model import WorkbookModel
-from reconcile.schemas.engine import Columns, SheetFrame, build_frame, exceeds, failures, flag, frame_schema, tolerances
+from reconcile.schemas.engine import Columns, SheetFrame, check_rows, exceeds, flag, frame_schema, tolerances
 
 COLUMNS = Columns(
     numbers={"opening": lambda r: r.opening, "income": lambda r: r.income, "expense": lambda r: r.expense,
@@ -26,10 +26,9 @@ def _schema(base: float, per_addend: float) -> pa.DataFrameSchema:
         filled = d[list(PARTS)].notna().sum(axis=1)
         return d["closing"].notna() & exceeds(d["closing"], expected, base + per_addend * filled)
 
-    return frame_schema("结转结余", COLUMNS, [flag("CAR001", closing_off)])
+    return frame_schema("结转结余", COLUMNS, [flag("CAR001", closing_off)], sheet_key="carryover")
 
 
 def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:
     unit = model.tables["carryover"].unit
-    frame = build_frame(((r.row, r) for r in model.carryover), COLUMNS)
-    return frame, failures(_schema(*tolerances(config, unit)), frame)
+    return check_rows(((r.row, r) for r in model.carryover), COLUMNS, _schema(*tolerances(config, unit)))

@@ -14,7 +14,7 @@ from reconcile.batch import YearFacts
 from reconcile.config import Config
 from reconcile.model import BudgetRow, ExpenditureRow, IncomeRow, WorkbookModel
 from reconcile.rules.arith import amount_tolerance
-from reconcile.schemas.engine import Columns, SheetFrame, build_frame, exceeds, failures, flag, frame_schema, tolerances
+from reconcile.schemas.engine import Columns, SheetFrame, check_rows, exceeds, flag, frame_schema, tolerances
 from reconcile.text import normalize_label
 
 # ---------------------------------------------------------------- cross-sheet
@@ -61,9 +61,8 @@ def _totals_schema(base: float) -> pa.DataFrameSchema:
 
 
 def validate_totals(model: WorkbookModel, config: Config, unit: str) -> tuple[SheetFrame, list[tuple[str, int]]]:
-    frame = build_frame([(0, totals(model))], TOTAL_COLUMNS)
     base, _ = tolerances(config, unit)
-    return frame, failures(_totals_schema(base), frame)
+    return check_rows([(0, totals(model))], TOTAL_COLUMNS, _totals_schema(base))
 
 
 # ---------------------------------------------------------------- cross-year
@@ -103,5 +102,4 @@ def _year_schema() -> pa.DataFrameSchema:
 
 
 def validate_years(model: WorkbookModel, last: YearFacts, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:
-    frame = build_frame(enumerate(year_rows(model, last, config)), YEAR_COLUMNS)
-    return frame, failures(_year_schema(), frame)
+    return check_rows(enumerate(year_rows(model, last, config)), YEAR_COLUMNS, _year_schema())

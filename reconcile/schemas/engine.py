@@ -112,13 +112,21 @@ def build_frame(items: Iterable[tuple[int, Any]], cols: Columns) -> SheetFrame:
 
 
 def frame_schema(name: str, cols: Columns, checks: list[pa.Check],
-                 derived: dict[str, pa.Column] | None = None) -> pa.DataFrameSchema:
+                 derived: dict[str, pa.Column] | None = None, sheet_key: str | None = None) -> pa.DataFrameSchema:
     """The shape of a frame built with ``cols`` (plus ``derived`` columns a vectorised
-    step adds before validation) and its checks."""
-    columns: dict[str, pa.Column] = {KEY: pa.Column("int64", unique=True)}
-    columns.update({n: pa.Column("float64", nullable=True) for n in cols.numbers})
+    step adds before validation) and its checks. With ``sheet_key``, each column that
+    stands for a template column carries that column's Chinese label as its title."""
+    def title(key: str) -> str | None:
+        if sheet_key is None:
+            return None
+        from reconcile.template.definition import SHEET_BY_KEY
+
+        return next((c.label for c in SHEET_BY_KEY[sheet_key].columns if c.key == key), None)
+
+    columns: dict[str, pa.Column] = {KEY: pa.Column("int64", unique=True, title="行号")}
+    columns.update({n: pa.Column("float64", nullable=True, title=title(n)) for n in cols.numbers})
     columns.update({f"{n}_dp": pa.Column("float64", nullable=True) for n in cols.decimals})
-    columns.update({n: pa.Column(str, nullable=True) for n in cols.texts})
+    columns.update({n: pa.Column(str, nullable=True, title=title(n)) for n in cols.texts})
     columns.update({n: pa.Column(bool) for n in cols.flags})
     columns.update(derived or {})
     return pa.DataFrameSchema(columns, checks=checks, strict=True, name=name)
@@ -147,6 +155,15 @@ def failures(schema: pa.DataFrameSchema, frame: SheetFrame) -> list[tuple[str, i
     return []
 
 
+def check_rows(items: Iterable[tuple[int, Any]], cols: Columns, schema: pa.DataFrameSchema,
+               derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> tuple[SheetFrame, list[tuple[str, int]]]:
+    """Build the frame of ``items`` (adding ``derive``'s vectorised columns) and validate it."""
+    frame = build_frame(items, cols)
+    if derive is not None:
+        frame.df = derive(frame.df)
+    return frame, failures(schema, frame)
+
+
 # ---------------------------------------------------------------- vectorised pieces
 
 
@@ -172,6 +189,11 @@ def rate_off(stated: pd.Series, computed: pd.Series, decimals: pd.Series) -> pd.
     rate rounds to the stated one and is OK (arith.compare_rate)."""
     half = 0.5 * 10.0 ** (-decimals.fillna(2).clip(lower=2))
     return (stated - computed).abs() >= half - EPS
+
+
+def first_total(d: pd.DataFrame) -> pd.Series:
+    """The first row flagged ``total`` (a sheet's 合计 / 年度资金总额)."""
+    return d["total"] & (d["total"].cumsum() == 1)
 
 
 def total_vs_parts(d: pd.DataFrame, column: str, total: pd.Series, parts: pd.Series,

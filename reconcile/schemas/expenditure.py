@@ -21,9 +21,9 @@ from reconcile.schemas.changes import change_checks
 from reconcile.schemas.engine import (
     Columns,
     SheetFrame,
-    build_frame,
+    check_rows,
     exceeds,
-    failures,
+    first_total,
     flag,
     frame_schema,
     tolerances,
@@ -74,10 +74,6 @@ def add_tree(d: pd.DataFrame) -> pd.DataFrame:
     return d.assign(valid=valid, key=key, level=level, parent=parent, top=valid & parent.isna(), **sums)
 
 
-def first_total(d: pd.DataFrame) -> pd.Series:
-    return d["total"] & (d["total"].cumsum() == 1)
-
-
 def code_mismatch(d: pd.DataFrame, year: int | None) -> pd.Series:
     """EXP004 candidates: no code, a code that is not 3/5/7 digits, a code unknown or
     out of use in ``year``, or a name matching neither the code's name nor a former one."""
@@ -111,12 +107,10 @@ def _schema(base: float, per_addend: float, threshold: float, year: int | None) 
     checks += change_checks("EXP005", "EXP006", "EXP007", base, threshold)
     checks.append(flag("EXP008", lambda d: d["basic"].notna() & d["project"].notna() & d["cur"].notna()
                        & exceeds(d["basic"] + d["project"], d["cur"], base + 2 * per_addend)))
-    return frame_schema("支出", COLUMNS, checks, TREE_COLUMNS)
+    return frame_schema("支出", COLUMNS, checks, TREE_COLUMNS, sheet_key="expenditure")
 
 
 def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:
     unit = model.tables["expenditure"].unit
-    frame = build_frame(((r.row, r) for r in model.expenditure), COLUMNS)
-    frame.df = add_tree(frame.df)
     schema = _schema(*tolerances(config, unit), float(config.change_rate_threshold), model.year)
-    return frame, failures(schema, frame)
+    return check_rows(((r.row, r) for r in model.expenditure), COLUMNS, schema, derive=add_tree)

@@ -10,7 +10,7 @@ import pandera.pandas as pa
 from reconcile.config import Config
 from reconcile.model import WorkbookModel
 from reconcile.schemas.changes import change_checks
-from reconcile.schemas.engine import Columns, SheetFrame, build_frame, failures, flag, frame_schema, tolerances, total_vs_parts
+from reconcile.schemas.engine import Columns, SheetFrame, check_rows, first_total, flag, frame_schema, tolerances, total_vs_parts
 
 COLUMNS = Columns(
     numbers={"cur": lambda r: r.cur, "prev": lambda r: r.prev, "delta": lambda r: r.delta, "rate": lambda r: r.rate},
@@ -19,10 +19,6 @@ COLUMNS = Columns(
     flags={"total": lambda r: r.is_total, "sub": lambda r: r.is_sub},
 )
 SUM_COLUMNS = ("cur", "prev")
-
-
-def first_total(d: pd.DataFrame) -> pd.Series:
-    return d["total"] & (d["total"].cumsum() == 1)
 
 
 def sources(d: pd.DataFrame) -> pd.Series:
@@ -35,11 +31,10 @@ def _schema(base: float, per_addend: float, threshold: float) -> pa.DataFrameSch
     checks = [flag(f"INC001:{c}", lambda d, c=c: total_vs_parts(d, c, first_total(d), sources(d), base, per_addend))
               for c in SUM_COLUMNS]
     checks += change_checks("INC002", "INC003", "INC004", base, threshold)
-    return frame_schema("收入", COLUMNS, checks)
+    return frame_schema("收入", COLUMNS, checks, sheet_key="income")
 
 
 def validate(model: WorkbookModel, config: Config) -> tuple[SheetFrame, list[tuple[str, int]]]:
     unit = model.tables["income"].unit
-    frame = build_frame(((r.row, r) for r in model.income), COLUMNS)
     schema = _schema(*tolerances(config, unit), float(config.change_rate_threshold))
-    return frame, failures(schema, frame)
+    return check_rows(((r.row, r) for r in model.income), COLUMNS, schema)
