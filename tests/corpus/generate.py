@@ -151,19 +151,15 @@ def _declare_size(path: Path, entry: str, size: int) -> None:
     claims to inflate to ``size`` bytes, without writing them)."""
     data = bytearray(path.read_bytes())
     name = entry.encode()
-    # local file header: signature, ..., uncompressed size at offset 22
-    pos = data.find(b"PK\x03\x04")
-    while pos != -1:
-        name_len = struct.unpack_from("<H", data, pos + 26)[0]
-        if data[pos + 30:pos + 30 + name_len] == name:
-            struct.pack_into("<I", data, pos + 22, size)
-        pos = data.find(b"PK\x03\x04", pos + 4)
-    pos = data.find(b"PK\x01\x02")
-    while pos != -1:
-        name_len = struct.unpack_from("<H", data, pos + 28)[0]
-        if data[pos + 46:pos + 46 + name_len] == name:
-            struct.pack_into("<I", data, pos + 24, size)
-        pos = data.find(b"PK\x01\x02", pos + 4)
+    # (signature, offset of the name length, offset of the name, offset of the size)
+    for signature, len_at, name_at, size_at in ((b"PK\x03\x04", 26, 30, 22),    # local file header
+                                                (b"PK\x01\x02", 28, 46, 24)):   # central directory
+        pos = data.find(signature)
+        while pos != -1:
+            name_len = struct.unpack_from("<H", data, pos + len_at)[0]
+            if data[pos + name_at:pos + name_at + name_len] == name:
+                struct.pack_into("<I", data, pos + size_at, size)
+            pos = data.find(signature, pos + 4)
     path.write_bytes(bytes(data))
 
 
