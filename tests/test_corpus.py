@@ -177,6 +177,8 @@ def test_far_cell_really_kills_calamine(corpus, name):
             "wb.get_sheet_by_name('收入').to_python(skip_empty_area=False)\n")
     proc = subprocess.run([sys.executable, "-c", code, str(corpus / name)], capture_output=True, timeout=120,
                           env={**os.environ, "RUST_BACKTRACE": "0"})
+    if proc.returncode == 0:
+        pytest.skip("this python-calamine no longer aborts on far cells (calamine#693 fixed); preflight still refuses them")
     assert proc.returncode in (-6, 134), proc.stderr[-500:]
     assert b"memory allocation" in proc.stderr
 
