@@ -25,6 +25,14 @@ _UNIT_SUFFIX = re.compile(r"(万元|元|分|%|％|个|人|次|台|套|项|座|�
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$", re.IGNORECASE)
 
 
+# Bounds on what counts as a number at all: a cell beyond them is a typo or a
+# hostile file, and arithmetic on it (quantize at 28 digits) would fail.
+MAX_MAGNITUDE = Decimal("1e15")
+MAX_DIGITS = 20
+MAX_TEXT_DECIMALS = 15
+FLOAT_NOISE = 1e-9      # |x| below this in a float cell is 0 (e.g. =B4-B5-B6 → 1.4e-14)
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedNumber:
     """Result of parsing one cell.
@@ -69,16 +77,22 @@ def parse_number(raw: object) -> ParsedNumber:
     if isinstance(raw, bool):
         return ParsedNumber(None, problem=f"“{raw}”不是数字")
     if isinstance(raw, int):
+        if abs(raw) >= MAX_MAGNITUDE:
+            return ParsedNumber(None, problem=f"“{raw}”数值过大，不是有效数字")
         return ParsedNumber(Decimal(raw), 0)
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             return ParsedNumber(None, problem="不是有效数字")
+        if abs(raw) < FLOAT_NOISE:
+            return ParsedNumber(Decimal(0), 0)
         d = _from_float(raw)
+        if abs(d) >= MAX_MAGNITUDE:
+            return ParsedNumber(None, problem=f"“{raw:g}”数值过大，不是有效数字")
         return ParsedNumber(d, decimal_places(d))
     if isinstance(raw, Decimal):
         if not raw.is_finite():
             return ParsedNumber(None, problem="不是有效数字")
-        return ParsedNumber(raw, decimal_places(raw))
+        return _bounded(raw, str(raw)) or ParsedNumber(raw, decimal_places(raw))
     if not isinstance(raw, str):
         return ParsedNumber(None, problem=f"“{raw}”不是数字")
     return _parse_text(raw)
@@ -114,7 +128,16 @@ def _parse_text(raw: str) -> ParsedNumber:
         return ParsedNumber(None, problem=f"“{raw.strip()}”不是数字")
     if negative:
         value = -value
-    return ParsedNumber(value, decimal_places(value), percent, unit)
+    return _bounded(value, raw.strip()) or ParsedNumber(value, decimal_places(value), percent, unit)
+
+
+def _bounded(value: Decimal, shown: str) -> ParsedNumber | None:
+    """A problem when ``value`` is too large or has too many digits to be a typed number."""
+    if abs(value) >= MAX_MAGNITUDE:
+        return ParsedNumber(None, problem=f"“{shown[:40]}”数值过大，不是有效数字")
+    if len(value.as_tuple().digits) > MAX_DIGITS or decimal_places(value) > MAX_TEXT_DECIMALS:
+        return ParsedNumber(None, problem=f"“{shown[:40]}”位数过多，不是有效数字")
+    return None
 
 
 def parse_percent(raw: object, percent_formatted: bool = False) -> ParsedNumber:

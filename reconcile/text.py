@@ -29,10 +29,16 @@ def normalize_label(value: object) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    text = text.translate(_BRACKETS)
-    text = _SPACE.sub("", text)
-    return text.rstrip(":：").lower()
+    text = str(value)
+    for _ in range(4):  # to a fixed point: dropping a space can let NFKC compose ("T ̈" → "ẗ")
+        before = text
+        text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_BRACKETS)
+        text = _SPACE.sub("", text)
+        text = text.rstrip(":：").lower()
+        if text == before:
+            break
+    return text
 
 
 def strip_enumeration(label: str) -> str:

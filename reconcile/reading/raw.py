@@ -9,12 +9,22 @@ from it. Row and column indexes here are 0-based.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reconcile.reading.preflight import Preflight, Unreadable, preflight
+
+
+_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def is_percent_format(code: str) -> bool:
+    """A number format that shows the value × 100 with "%": 0.00% yes; 0.00"%" or
+    0.00\\% (a literal percent sign after the plain number) no."""
+    return "%" in _LITERALS.sub("", code)
 
 
 @dataclass
@@ -45,7 +55,7 @@ class RawSheet:
         return None
 
     def is_percent(self, r: int, c: int) -> bool:
-        return "%" in self.number_formats.get((r, c), "")
+        return is_percent_format(self.number_formats.get((r, c), ""))
 
     def merged_origin(self) -> dict[tuple[int, int], tuple[int, int]]:
         """Every covered cell of a merged range → its top-left cell."""
@@ -68,6 +78,10 @@ class RawWorkbook:
         return next((s for s in self.sheets if s.name == name), None)
 
 
+# Never swallowed: the user pressed Ctrl+C, or the process is exiting.
+_FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
 def read_raw(path: Path, only: Callable[[str], bool] | None = None) -> RawWorkbook:
     """Preflight then read every sheet (or only the sheets ``only`` accepts). Raises :class:`Unreadable`."""
     scan = preflight(path, only)
@@ -79,7 +93,9 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
 
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error classes
+    except _FATAL:
+        raise
+    except BaseException as exc:  # calamine raises its own classes; a Rust panic is a BaseException
         text = str(exc)
         if "password" in text.lower() or "Password" in type(exc).__name__:
             raise Unreadable("文件已加密（设置了打开密码），请去除密码后重新保存为 .xlsx 提交") from exc
@@ -107,6 +123,7 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
                     if xf < len(scan.number_formats) and scan.number_formats[xf] != "General"
                 }
                 sheet.formulas_without_value = info.formulas_without_value
+                _show_errors(rows, info.errors)
                 sheet.hidden = info.hidden
                 sheet.hidden_rows = info.hidden_rows
                 sheet.col_widths = info.col_widths
@@ -114,13 +131,22 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
                 sheet.merged = [(a[0], a[1], b[0], b[1]) for a, b in (calamine_sheet.merged_cell_ranges or [])]
                 sheet.hidden = meta is not None and "Visible" not in str(meta.visible)
             sheets.append(sheet)
-    except Unreadable:
+    except (Unreadable, *_FATAL):
         raise
-    except Exception as exc:
-        raise Unreadable(f"读取工作表时出错（{type(exc).__name__}: {exc}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
+    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        raise Unreadable(f"读取工作表时出错（{type(exc).__name__}: {str(exc)[:200]}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
     finally:
         try:
             wb.close()
-        except Exception:  # noqa: BLE001 - closing is best effort
-            pass
+        except BaseException as exc:  # noqa: BLE001 - closing is best effort
+            if isinstance(exc, _FATAL):
+                raise
     return RawWorkbook(path=path, kind=scan.kind, sheets=sheets)
+
+
+def _show_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> None:
+    """Error cells (#DIV/0!, #REF!) read as "" from calamine; put back the text
+    Excel shows, so a broken 合计 is reported as such and not taken for a blank."""
+    for (r, c), text in errors.items():
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
+            rows[r][c] = text

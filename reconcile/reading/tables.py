@@ -33,10 +33,25 @@ class Located:
     header_labels: frozenset[str]    # normalised header texts (to skip repeated headers)
 
 
+def header_cells(sheet: RawSheet, r: int) -> list:
+    """Row ``r`` as a header reads: a cell covered by a merged range shows the
+    range's label (收入项目 merged over two header rows is in both)."""
+    row = list(sheet.rows[r]) if 0 <= r < len(sheet.rows) else []
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= r <= r1:
+            label = sheet.value(r0, c0)
+            if label is None:
+                continue
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if (r, c) != (r0, c0) and row[c] in ("", None):
+                    row[c] = label
+    return row
+
+
 def _match_row(sheet: RawSheet, r: int, sheet_def: SheetDef, taken: dict[str, int] | None = None) -> dict[str, int]:
     found: dict[str, int] = dict(taken or {})
     used = set(found.values())
-    row = sheet.rows[r] if r < len(sheet.rows) else []
+    row = header_cells(sheet, r)
     for c, value in enumerate(row):
         if value in ("", None) or c in used:
             continue
@@ -59,17 +74,25 @@ def locate(sheet: RawSheet, sheet_def: SheetDef) -> Located | None:
     if len(best) < min(2, len(sheet_def.columns)):
         return None
     header_rows = [best_r]
-    # A two-row header: labels missing from the first row may sit in the row below
-    # (分值 and 得分 under a merged 评分 cell).
+    # A two-row header: labels missing from the best row may sit in the row below
+    # (分值 and 得分 under a merged 评分 cell) or above (收入项目 over 本年数 …).
     if len(best) < len(sheet_def.columns) and best_r + 1 < sheet.n_rows:
         below = _match_row(sheet, best_r + 1, sheet_def, best)
         if len(below) > len(best):
             best = below
             header_rows.append(best_r + 1)
+    if len(best) < len(sheet_def.columns) and best_r > 0:
+        above = _match_row(sheet, best_r - 1, sheet_def, best)
+        if len(above) > len(best):
+            best = above
+            header_rows.insert(0, best_r - 1)
+    # A label merged down over the header block starts the header where it starts.
+    top = min((r0 for r0, c0, r1, c1 in sheet.merged for c in best.values()
+               if r0 < header_rows[0] <= r1 and c0 <= c <= c1), default=header_rows[0])
+    header_rows[:0] = range(top, header_rows[0])
     missing = tuple(col.key for col in sheet_def.columns if col.key not in best)
     labels = frozenset(
-        normalize_label(sheet.value(r, c)) for r in header_rows for c in range(sheet.n_cols)
-        if sheet.value(r, c) is not None
+        normalize_label(v) for r in header_rows for v in header_cells(sheet, r) if v not in ("", None)
     )
     return Located(
         columns=best,

@@ -9,6 +9,7 @@ recorded as a :class:`~reconcile.model.ReadProblem` for the template rules.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,8 @@ def cell_text(value: Any, percent: bool = False) -> str | None:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
+        if value != value or abs(value) >= 1e13:
+            return f"{value:.15g}"          # no Decimal arithmetic on absurd magnitudes
         if percent:
             return format_amount(Decimal(repr(value)) * 100) + "%"
         d = Decimal(repr(value))
@@ -128,9 +131,11 @@ def _is_total(label: str | None) -> bool:
     return norm in TOTAL_LABELS
 
 
-def _code(text: Text | None) -> Text:
-    """科目编码 as a clean digit string: 204.0 → "204", " 20402 " → "20402"."""
-    assert text is not None
+def _code(text: Text | None, sheet: str) -> Text:
+    """科目编码 as a clean digit string: 204.0 → "204", " 20402 " → "20402".
+    An empty Text when the sheet has no 科目编码 column (TPL002 says so)."""
+    if text is None:
+        return Text(sheet, "", None, None)
     value = text.value
     if value is not None:
         value = normalize_label(value).replace(".0", "") if value.endswith(".0") else normalize_label(value)
@@ -159,6 +164,14 @@ def build_model(raw: RawWorkbook) -> WorkbookModel:
                 assigned[sheet_def.key] = sheet
                 leftovers.remove(sheet)
                 model.problems.append(ReadProblem("sheet_renamed", sheet.name, None, sheet_def.name))
+                break
+
+    if "basic" not in assigned:
+        for sheet in leftovers:
+            if _looks_like_basic(sheet):
+                assigned["basic"] = sheet
+                leftovers.remove(sheet)
+                model.problems.append(ReadProblem("sheet_renamed", sheet.name, None, "基本情况"))
                 break
 
     if not assigned:
@@ -216,6 +229,18 @@ def build_model(raw: RawWorkbook) -> WorkbookModel:
     return model
 
 
+def _looks_like_basic(sheet: RawSheet) -> bool:
+    """A 基本情况 sheet under another name: its rows name 单位名称 or 年度 and at
+    least two more of the template's fields."""
+    found = set()
+    for r in range(min(sheet.n_rows, 80)):
+        for c in range(min(len(sheet.rows[r]), 4)):
+            field = find_field(sheet.value(r, c))
+            if field is not None:
+                found.add(field.key)
+    return bool(found & {"unit_name", "year"}) and len(found) >= 3
+
+
 def _amount_unit(model: WorkbookModel) -> str:
     value = normalize_label(model.basic.text("amount_unit") or "")
     return "元" if value in ("元", "人民币元") else "万元"
@@ -240,7 +265,9 @@ def _read_basic(sheet: RawSheet, model: WorkbookModel) -> None:
             vc = content_c if content_c is not None and c == item_c else _next_filled(sheet, r, c)
             if vc is None:
                 vc = c + 1
-            if field.kind in ("count", "score", "amount"):
+            if field.key == "year":
+                model.basic.fields[field.key] = _year(reader, r, vc)
+            elif field.kind in ("count", "score", "amount"):
                 model.basic.fields[field.key] = reader.num(r, vc, field.kind, field.label)
             else:
                 model.basic.fields[field.key] = reader.text(r, vc)
@@ -250,6 +277,20 @@ def _read_basic(sheet: RawSheet, model: WorkbookModel) -> None:
         if f.required and (cell is None or (cell.value is None if isinstance(cell, (Num, Text)) else True)):
             ref = cell.ref if cell is not None else None
             model.problems.append(ReadProblem("field_empty", sheet.name, ref, f.label))
+
+
+_YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度?)?$")
+
+
+def _year(reader: SheetReader, r: int, c: int) -> Num | None:
+    """年度 as departments write it: 2023, "2023", "2023年", "2023年度"."""
+    raw = reader.sheet.value(r, c)
+    if isinstance(raw, str):
+        m = _YEAR.match(normalize_label(raw))
+        if m:
+            year = Decimal(m.group(1))
+            return Num(reader.sheet.name, a1(r, c), raw, year, year, 0)
+    return reader.num(r, c, "count", "年度")
 
 
 def _next_filled(sheet: RawSheet, r: int, c: int) -> int | None:
@@ -279,7 +320,7 @@ def _read_income(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookMod
 
 def _read_expenditure(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
     for r in data_rows(rd.sheet, loc):
-        code = _code(rd.text(r, _col(loc, "code")))
+        code = _code(rd.text(r, _col(loc, "code")), rd.sheet.name)
         name = rd.text(r, _col(loc, "name")) or Text(rd.sheet.name, "", None, None)
         is_sub, clean = split_qizhong(name.value or "")
         name = Text(name.sheet, name.ref, name.raw, clean or None, name.origin)
@@ -306,7 +347,7 @@ def _read_expenditure(rd: SheetReader, loc: Located, sd: SheetDef, model: Workbo
 
 def _read_carryover(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
     for r in data_rows(rd.sheet, loc):
-        code = _code(rd.text(r, _col(loc, "code")))
+        code = _code(rd.text(r, _col(loc, "code")), rd.sheet.name)
         name = rd.text(r, _col(loc, "name")) or Text(rd.sheet.name, "", None, None)
         label = name.value or ""
         model.carryover.append(CarryoverRow(

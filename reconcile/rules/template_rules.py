@@ -71,8 +71,10 @@ def template_problems(model: WorkbookModel, ctx) -> Iterator[Finding]:
             yield TPL001.at(None, message=f"不是本模板的工作簿：未找到模板的任何工作表（基本情况、收入、支出、绩效指标）。找到的工作表：{p.detail or '无'}",
                             expected="基本情况、收入、支出、绩效指标", actual=p.detail)
         elif p.kind == "sheet_missing":
-            yield TPL001.at(None, row_label=p.sheet, message=f"缺少必需的工作表“{p.sheet}”，请使用财政局下发的模板填报",
-                            expected=p.sheet, actual=None)
+            found = "、".join(model.sheet_names) or "无"
+            yield TPL001.at(None, row_label=p.sheet,
+                            message=f"缺少必需的工作表“{p.sheet}”（工作簿中的工作表：{found}），请使用财政局下发的模板填报",
+                            expected=p.sheet, actual=found)
         elif p.kind == "header_missing":
             cols = "、".join(p.data)
             yield TPL001.at(None, sheet=p.sheet, message=f"工作表“{p.sheet}”中找不到“{p.detail}”表的表头（应包含：{cols}），无法核对该表",
@@ -91,7 +93,7 @@ def template_problems(model: WorkbookModel, ctx) -> Iterator[Finding]:
         elif p.kind == "hidden_rows":
             yield TPL006.at(None, sheet=p.sheet, message=f"工作表“{p.sheet}”有隐藏的行（第 {p.detail} 行）；这些行照常读取和核对")
         elif p.kind == "sheet_renamed":
-            yield TPL006.at(None, sheet=p.sheet, message=f"工作表“{p.sheet}”按表头识别为模板的“{p.detail}”表")
+            yield TPL006.at(None, sheet=p.sheet, message=f"工作表“{p.sheet}”按内容识别为模板的“{p.detail}”表（工作表名称与模板不同）")
 
 
 def _raw_text(detail: str) -> str:
