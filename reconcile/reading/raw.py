@@ -83,8 +83,9 @@ _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 def read_raw(path: Path, only: Callable[[str], bool] | None = None) -> RawWorkbook:
-    """Preflight then read every sheet (or only the sheets ``only`` accepts). Raises :class:`Unreadable`."""
-    scan = preflight(path, only)
+    """Preflight (always the whole file) then read every sheet, or only the sheets
+    whose name ``only`` accepts. Raises :class:`Unreadable`."""
+    scan = preflight(path)
     return read_scanned(path, scan, only)
 
 
