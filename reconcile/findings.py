@@ -60,3 +60,12 @@ class Finding:
 
         row, col = split_ref(self.cell) if self.cell else (0, 0)
         return (self.sheet or "", row, col, self.rule)
+
+
+def verdict(findings: list[Finding]) -> str:
+    """通过 / 有错误 / 有提示: errors first; a warning with a 说明 no longer needs action."""
+    if any(f.severity == Severity.ERROR for f in findings):
+        return "有错误"
+    if any(f.severity == Severity.WARNING and not f.explained for f in findings):
+        return "有提示"
+    return "通过"

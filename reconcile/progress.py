@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reconcile.findings import Severity
+from reconcile.findings import Severity, verdict
 from reconcile.pipeline import FileResult, InputFile, Observer
 
 
@@ -17,8 +17,9 @@ def verdict_line(result: FileResult, done: int, total: int) -> str:
     if result.status == "unreadable":
         return f"[{done}/{total}] 无法读取  {result.file}：{result.error}"
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
-    verdict = "有错误" if errors else ("有提示" if warnings else "通过")
-    return f"[{done}/{total}] {verdict}  {result.file}（错误 {errors}，提示 {warnings}）"
+    explained = sum(f.explained for f in result.findings)
+    note = f"，其中已说明 {explained}" if explained else ""
+    return f"[{done}/{total}] {verdict(result.findings)}  {result.file}（错误 {errors}，提示 {warnings}{note}）"
 
 
 class LineProgress(Observer):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reconcile.cells import split_ref
-from reconcile.findings import Finding, Severity
+from reconcile.findings import Finding, Severity, verdict
 from reconcile.output.xlsx import (
     FILL,
     FINDING_COLUMNS,
@@ -43,7 +43,6 @@ from reconcile.output.xlsx import (
     safe_sheet_name,
     sorted_findings,
     text_width,
-    verdict,
     wrapped_lines,
     write_any,
     write_finding_cells,

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reconcile.findings import Severity
+from reconcile.findings import Severity, verdict
 from reconcile.output.xlsx import (
     FINDING_COLUMNS,
     Styles,
     finish_table,
     fit_row,
     print_setup,
-    verdict,
     write_any,
     write_finding_cells,
     write_header,

@@ -74,15 +74,6 @@ def severity_text(finding: Finding) -> str:
     return finding.severity.chinese
 
 
-def verdict(findings: Sequence[Finding]) -> str:
-    """通过 / 有错误 / 有提示: errors first; a warning with a 说明 no longer needs action."""
-    if any(f.severity == Severity.ERROR for f in findings):
-        return "有错误"
-    if any(f.severity == Severity.WARNING and not f.explained for f in findings):
-        return "有提示"
-    return "通过"
-
-
 def safe_sheet_name(name: str, taken: set[str]) -> str:
     """A valid, unused sheet name derived from ``name``: at most 31 characters, none
     of []:*?/\\, no leading or trailing apostrophe, unique ignoring case."""
