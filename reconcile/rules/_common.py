@@ -8,9 +8,11 @@ or None when the exact comparison finds the figures consistent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import importlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from reconcile.config import Config
 from reconcile.findings import Finding, Severity
@@ -290,6 +292,44 @@ def gate(model, sheet_key: str, needs: dict[Rule, Sequence[str]],
             runnable.discard(rule.code)
             notes.append(rule.cannot_run(missing, sheet=sheet))
     return runnable, notes
+
+
+@dataclass
+class SheetCheck:
+    """The rules of one sheet validated by the sheet's schema (:func:`check_sheet`)."""
+
+    model: Any
+    sheet_key: str
+    config: Config
+    runnable: set[str]            # codes of the rules that can run
+    notes: list[Finding]          # info findings of the rules that cannot
+    frame: Any = None             # the validated SheetFrame, once :meth:`candidates` ran
+    failed: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def table(self):
+        return self.model.tables[self.sheet_key]
+
+    def candidates(self) -> Iterator[tuple[str, str, Any]]:
+        """Validate the sheet with ``reconcile.schemas.<sheet key>`` (imported here, so
+        that importing a rule module stays cheap) when a rule can run; yield (rule code,
+        column or "", model row) of each failing check of a runnable rule, by row."""
+        if not self.runnable:
+            return
+        schema = importlib.import_module(f"reconcile.schemas.{self.sheet_key}")
+        self.frame, self.failed = schema.validate(self.model, self.config)
+        for name, idx in self.failed:
+            code, _, column = name.partition(":")
+            if code in self.runnable:
+                yield code, column, self.frame.row(idx)
+
+
+def check_sheet(model, ctx, sheet_key: str, needs: dict[Rule, Sequence[str]],
+                total: tuple[Rule, object, str] | None = None) -> SheetCheck:
+    """The preamble of a sheet's rules: which can run (:func:`gate`, whose notes the
+    caller yields first), and their candidates from the sheet's schema."""
+    runnable, notes = gate(model, sheet_key, needs, total)
+    return SheetCheck(model, sheet_key, ctx.config, runnable, notes)
 
 
 def cannot_run_reason(model, sheet_key: str, needed: Sequence[str]) -> str | None:

@@ -69,28 +69,20 @@ BUD004 = Rule(
 @check(BUD001, BUD002, BUD003, BUD004)
 def budget_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
     total = next((r for r in model.budget if r.is_total), None)
-    runnable, notes = common.gate(model, SHEET_KEY, {
+    sheet_check = common.check_sheet(model, ctx, SHEET_KEY, {
         BUD001: ("source", "full", "executed", "rate"),
         BUD002: ("source", "full", "executed", "weight", "score"),
         BUD003: ("source", "full", "executed"),
         BUD004: ("source", "initial", "full", "executed"),
     }, total=(BUD004, total, "“预算执行”表中没有“年度资金总额”行"))
-    yield from notes
-    if not runnable:
+    yield from sheet_check.notes
+    if not sheet_check.runnable:
         return
 
-    from reconcile.schemas import budget as schema
-
     config = ctx.config
-    table = model.tables[SHEET_KEY]
-    unit, sheet = table.unit, table.sheet
-    frame, failed = schema.validate(model, config)
+    unit, sheet = sheet_check.table.unit, sheet_check.table.sheet
     subs = [r for r in model.budget if r.is_sub and not r.is_total]
-    for name, idx in failed:
-        code, _, column = name.partition(":")
-        if code not in runnable:
-            continue
-        row: BudgetRow = frame.row(idx)
+    for code, column, row in sheet_check.candidates():
         here = common.where(sheet, row.row, row.label)
         finding: Finding | None
         if code == "BUD001":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from reconcile.findings import Finding, Severity
-from reconcile.model import CarryoverRow, WorkbookModel
+from reconcile.model import WorkbookModel
 from reconcile.rules import _common as common
 from reconcile.rules.catalogue import Rule, check
 
@@ -30,17 +30,13 @@ CAR001 = Rule(
 
 @check(CAR001)
 def carryover_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
-    runnable, notes = common.gate(model, SHEET_KEY, {CAR001: ("opening", "income", "expense", "closing")})
-    yield from notes
-    if not runnable:
+    sheet_check = common.check_sheet(model, ctx, SHEET_KEY, {CAR001: ("opening", "income", "expense", "closing")})
+    yield from sheet_check.notes
+    if not sheet_check.runnable:
         return
 
-    from reconcile.schemas import carryover as schema
-
-    table = model.tables[SHEET_KEY]
-    frame, failed = schema.validate(model, ctx.config)
-    for _, idx in failed:
-        row: CarryoverRow = frame.row(idx)
+    table = sheet_check.table
+    for _, _, row in sheet_check.candidates():
         label = row.label or ("合计" if row.is_total else "")
         here = common.where(table.sheet, row.row, label)
         finding = common.sum_finding(

@@ -107,25 +107,17 @@ EXP008 = Rule(
 @check(EXP001, EXP002, EXP003, EXP004, EXP005, EXP006, EXP007, EXP008)
 def expenditure_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
     amounts = ("code", "name", "cur", "prev")
-    runnable, notes = common.gate(model, SHEET_KEY, {
+    sheet_check = common.check_sheet(model, ctx, SHEET_KEY, {
         EXP001: amounts, EXP002: amounts, EXP003: amounts, EXP004: ("code", "name"),
         EXP005: (*amounts, "delta"), EXP006: (*amounts, "rate"), EXP007: amounts,
         EXP008: ("cur", "basic", "project"),
     }, total=(EXP001, model.expenditure_total, "“支出”表中没有“支出合计”行"))
-    yield from notes
-    if not runnable:
+    yield from sheet_check.notes
+    if not sheet_check.runnable:
         return
-
-    from reconcile.schemas import expenditure as schema
 
     config = ctx.config
-    table = model.tables[SHEET_KEY]
-    unit, sheet = table.unit, table.sheet
-    frame, failed = schema.validate(model, config)
-    if not failed:
-        return
-    t = frame.df
-    top_rows = [frame.row(i) for i in t.index[t["top"]]]
+    unit, sheet = sheet_check.table.unit, sheet_check.table.sheet
 
     def part(r: ExpenditureRow, column: str) -> common.Part:
         return common.Part(r.label, getattr(r, column), where=common.where(sheet, r.row, r.label))
@@ -134,17 +126,14 @@ def expenditure_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
         return common.ChangeRow(common.where(sheet, r.row, r.label), r.label, r.cur, r.prev, r.delta, r.rate,
                                 common.noted(r.note))
 
-    for name, idx in failed:
-        code, _, column = name.partition(":")
-        if code not in runnable:
-            continue
-        row: ExpenditureRow = frame.row(idx)
+    for code, column, row in sheet_check.candidates():
+        frame = sheet_check.frame
         finding: Finding | None
         if code in ("EXP001", "EXP002", "EXP003"):
             if code == "EXP001":
-                children = top_rows
+                children = frame.rows_where(frame.cols["top"])
             else:
-                children = [frame.row(i) for i in t.index[t["parent"] == row.code_str]]
+                children = frame.rows_where(frame.cols["parent"] == row.code_str)
             rule = {"EXP001": EXP001, "EXP002": EXP002, "EXP003": EXP003}[code]
             finding = common.sum_finding(
                 rule, total=getattr(row, column), parts=[part(r, column) for r in children],

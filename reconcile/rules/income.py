@@ -66,24 +66,18 @@ def _change_row(model: WorkbookModel, row: IncomeRow) -> common.ChangeRow:
 def income_checks(model: WorkbookModel, ctx) -> Iterator[Finding]:
     needs = {INC001: ("label", "cur", "prev"), INC002: ("label", "cur", "prev", "delta"),
              INC003: ("label", "cur", "prev", "rate"), INC004: ("label", "cur", "prev")}
-    runnable, notes = common.gate(model, SHEET_KEY, needs, total=(INC001, model.income_total, "“收入”表中没有“收入合计”行"))
-    yield from notes
-    if not runnable:
+    sheet_check = common.check_sheet(model, ctx, SHEET_KEY, needs,
+                                     total=(INC001, model.income_total, "“收入”表中没有“收入合计”行"))
+    yield from sheet_check.notes
+    if not sheet_check.runnable:
         return
 
-    from reconcile.schemas import income as schema
-
     config = ctx.config
-    unit = model.tables[SHEET_KEY].unit
-    frame, failed = schema.validate(model, config)
+    unit = sheet_check.table.unit
     sources = [r for r in model.income if not r.is_total and not r.is_sub]
-    for name, idx in failed:
-        code, _, column = name.partition(":")
-        if code not in runnable:
-            continue
-        row: IncomeRow = frame.row(idx)
+    for code, column, row in sheet_check.candidates():
         if code == "INC001":
-            sheet = model.tables[SHEET_KEY].sheet
+            sheet = sheet_check.table.sheet
             label = COLUMN_LABELS[column]
             finding = common.sum_finding(
                 INC001, total=getattr(row, column), column=label,

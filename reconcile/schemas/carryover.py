@@ -8,7 +8,17 @@ import pandera.pandas as pa
 
 from reconcile.config import Config
 from reconcile.model import WorkbookModel
-from reconcile.schemas.engine import Columns, SheetFrame, check_rows, exceeds, flag, frame_schema, tolerances
+from reconcile.schemas.engine import (
+    Columns,
+    SheetFrame,
+    blank_as_zero,
+    check_rows,
+    exceeds,
+    filled,
+    flag,
+    frame_schema,
+    tolerances,
+)
 
 COLUMNS = Columns(
     numbers={"opening": lambda r: r.opening, "income": lambda r: r.income, "expense": lambda r: r.expense,
@@ -22,9 +32,9 @@ PARTS = ("opening", "income", "expense")
 @lru_cache(maxsize=8)
 def _schema(base: float, per_addend: float) -> pa.DataFrameSchema:
     def closing_off(d):
-        expected = d["opening"].fillna(0) + d["income"].fillna(0) - d["expense"].fillna(0)
-        filled = d[list(PARTS)].notna().sum(axis=1)
-        return d["closing"].notna() & exceeds(d["closing"], expected, base + per_addend * filled)
+        expected = blank_as_zero(d["opening"]) + blank_as_zero(d["income"]) - blank_as_zero(d["expense"])
+        n_filled = sum(filled(d[c]).astype("int64") for c in PARTS)
+        return filled(d["closing"]) & exceeds(d["closing"], expected, base + per_addend * n_filled)
 
     return frame_schema("结转结余", COLUMNS, [flag("CAR001", closing_off)], sheet_key="carryover")
 

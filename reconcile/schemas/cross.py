@@ -14,7 +14,7 @@ from reconcile.batch import YearFacts
 from reconcile.config import Config
 from reconcile.model import BudgetRow, ExpenditureRow, IncomeRow, WorkbookModel
 from reconcile.rules.arith import amount_tolerance
-from reconcile.schemas.engine import Columns, SheetFrame, check_rows, exceeds, flag, frame_schema, tolerances
+from reconcile.schemas.engine import Columns, SheetFrame, check_rows, exceeds, filled, flag, frame_schema, tolerances
 from reconcile.text import normalize_label
 
 # ---------------------------------------------------------------- cross-sheet
@@ -51,7 +51,7 @@ def coarser_unit(model: WorkbookModel, *sheet_keys: str) -> str:
 @lru_cache(maxsize=8)
 def _totals_schema(base: float) -> pa.DataFrameSchema:
     def differ(a, b):
-        return lambda d: d[a].notna() & d[b].notna() & exceeds(d[a], d[b], base)
+        return lambda d: filled(d[a]) & filled(d[b]) & exceeds(d[a], d[b], base)
 
     return frame_schema("跨表", TOTAL_COLUMNS, [
         flag("XS001:cur", differ("inc_cur", "exp_cur")),
@@ -97,7 +97,7 @@ def year_rows(model: WorkbookModel, last: YearFacts, config: Config) -> list[Yea
 @lru_cache(maxsize=1)
 def _year_schema() -> pa.DataFrameSchema:
     return frame_schema("上年数", YEAR_COLUMNS, [
-        flag("YOY001", lambda d: d["last"].notna() & (d["prev"].isna() | exceeds(d["prev"], d["last"], d["tol"]))),
+        flag("YOY001", lambda d: filled(d["last"]) & (~filled(d["prev"]) | exceeds(d["prev"], d["last"], d["tol"]))),
     ])
 
 

@@ -9,23 +9,28 @@ a sum.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-import pandas as pd
+import numpy as np
 import pandera.pandas as pa
 
 from reconcile.config import Config
 from reconcile.model import WorkbookModel
-from reconcile.reference.function_classes import CODE_PATTERN, OTHER_PATTERN, catalogue, normalize_name
+from reconcile.reference.function_classes import CODE_PATTERN, OTHER_PATTERN, Catalogue, catalogue, normalize_name
 from reconcile.schemas.changes import change_checks
 from reconcile.schemas.engine import (
+    Cols,
     Columns,
     SheetFrame,
     check_rows,
     exceeds,
+    filled,
     first_total,
     flag,
     frame_schema,
+    has_text,
+    text_array,
     tolerances,
     total_vs_parts,
 )
@@ -52,43 +57,68 @@ TREE_COLUMNS = {
     **{f"{c}_children_n": pa.Column("int64") for c in ("cur", "prev")},
 }
 
+_CODE = re.compile(CODE_PATTERN)
+_OTHER = re.compile(OTHER_PATTERN)
 
-def add_tree(d: pd.DataFrame) -> pd.DataFrame:
-    """The code hierarchy of the listed rows as columns (vectorised, once per sheet)."""
-    well_formed = d["code"].str.fullmatch(CODE_PATTERN).fillna(False).astype(bool)
-    valid = well_formed & ~d["sub"] & ~d["total"]
-    key = d["code"].where(valid)
-    level = key.str.len().fillna(0).astype("int64")
-    listed = key.dropna()
-    k5, k3 = key.str[:5], key.str[:3]
-    has5 = (level == 7) & k5.isin(listed)
-    has3 = (level > 3) & k3.isin(listed)
-    parent = k5.where(has5, k3.where(has3))
-    is_child = valid & parent.notna()
-    by_parent = parent[is_child]
-    sums: dict[str, pd.Series] = {"children": key.map(by_parent.value_counts()).fillna(0).astype("int64")}
+
+def add_tree(d: Cols) -> Cols:
+    """The code hierarchy of the listed rows as columns (once per sheet). The codes
+    are numbered once; the children's counts and sums are then array operations."""
+    n = d.n
+    valid = (np.fromiter((c is not None and _CODE.fullmatch(c) is not None for c in d["code"]), bool, n)
+             & ~d["sub"] & ~d["total"])
+    key = np.where(valid, d["code"], None)
+    level = np.fromiter((len(k) if k is not None else 0 for k in key), np.int64, n)
+    listed = set(key[valid])
+    parents: list[str | None] = []
+    for k, lv in zip(key, level.tolist()):
+        if lv == 7 and k[:5] in listed:
+            parents.append(k[:5])
+        elif lv > 3 and k[:3] in listed:
+            parents.append(k[:3])
+        else:
+            parents.append(None)
+    parent = text_array(parents)
+    is_child = np.not_equal(parent, None)
+    # number the listed codes, one spare number for rows without a code; each child
+    # points at its parent's number
+    number = {code: i for i, code in enumerate(listed)}
+    spare = len(number)
+    slot = np.fromiter((number.get(k, spare) for k in key), np.int64, n)
+    of_parent = np.fromiter((number[p] for p in parent[is_child]), np.int64, int(is_child.sum()))
+    sums: dict[str, np.ndarray] = {"children": np.bincount(of_parent, minlength=spare + 1)[slot].astype(np.int64)}
     for c in SUM_COLUMNS:
-        grouped = d.loc[is_child, c].groupby(by_parent)
-        sums[f"{c}_children"] = key.map(grouped.sum()).fillna(0.0)
-        sums[f"{c}_children_n"] = key.map(grouped.count()).fillna(0).astype("int64")
-    return d.assign(valid=valid, key=key, level=level, parent=parent, top=valid & parent.isna(), **sums)
+        values = d[c][is_child]
+        present = filled(values)
+        sums[f"{c}_children"] = np.bincount(of_parent[present], weights=values[present],
+                                            minlength=spare + 1)[slot].astype(np.float64)  # int64 when empty
+        sums[f"{c}_children_n"] = np.bincount(of_parent[present], minlength=spare + 1)[slot].astype(np.int64)
+    return d.with_columns(valid=valid, key=key, level=level, parent=parent, top=valid & ~is_child, **sums)
 
 
-def code_mismatch(d: pd.DataFrame, year: int | None) -> pd.Series:
+def code_mismatch(d: Cols, year: int | None) -> np.ndarray:
     """EXP004 candidates: no code, a code that is not 3/5/7 digits, a code unknown or
     out of use in ``year``, or a name matching neither the code's name nor a former one."""
     cat = catalogue()
-    rows = ~d["total"] & ~d["sub"] & (d["code"].notna() | d["name"].notna())
     code, name = d["code"], d["name"]
-    well_formed = code.str.fullmatch(CODE_PATTERN).fillna(False).astype(bool)
-    named = name.notna()
-    pair_ok = (code + "|" + name).isin(cat.pairs).fillna(False).astype(bool)
-    other_ok = (code.str.endswith("99").fillna(False).astype(bool) & ~code.isin(cat.codes)
-                & code.str[:-2].isin(cat.codes) & name.str.fullmatch(OTHER_PATTERN).fillna(False).astype(bool))
-    known = code.isin(cat.entries.keys())
-    accepted = (named & (pair_ok | other_ok)) | (~named & known)
-    out_of_use = code.isin(cat.out_of_use(year))
-    return rows & (code.isna() | ~well_formed | ~accepted | out_of_use)
+    rows = ~d["total"] & ~d["sub"] & (has_text(code) | has_text(name))
+    wrong = np.fromiter((_code_wrong(cat, c, nm, year) for c, nm in zip(code, name)), bool, d.n)
+    return rows & wrong
+
+
+@lru_cache(maxsize=4096)
+def _code_wrong(cat: Catalogue, code: str | None, name: str | None, year: int | None) -> bool:
+    """One (code, normalised name) pair is an EXP004 candidate (the classification
+    of a pair is the same in every file of a year: computed once)."""
+    if code is None or _CODE.fullmatch(code) is None:
+        return True
+    if name is not None:
+        accepted = (f"{code}|{name}" in cat.pairs
+                    or (code.endswith("99") and code not in cat.codes and code[:-2] in cat.codes
+                        and _OTHER.fullmatch(name) is not None))
+    else:
+        accepted = code in cat.entries
+    return not accepted or code in cat.out_of_use(year)
 
 
 @lru_cache(maxsize=8)
@@ -97,7 +127,7 @@ def _schema(base: float, per_addend: float, threshold: float, year: int | None) 
         return lambda d: total_vs_parts(d, c, first_total(d), d["top"], base, per_addend)
 
     def level_check(c, level):
-        return lambda d: ((d["level"] == level) & (d["children"] > 0) & d[c].notna()
+        return lambda d: ((d["level"] == level) & (d["children"] > 0) & filled(d[c])
                           & exceeds(d[c], d[f"{c}_children"], base + per_addend * d[f"{c}_children_n"]))
 
     checks = [flag(f"EXP001:{c}", total_check(c)) for c in SUM_COLUMNS]
@@ -105,7 +135,7 @@ def _schema(base: float, per_addend: float, threshold: float, year: int | None) 
     checks += [flag(f"EXP003:{c}", level_check(c, 5)) for c in SUM_COLUMNS]
     checks.append(flag("EXP004", lambda d: code_mismatch(d, year)))
     checks += change_checks("EXP005", "EXP006", "EXP007", base, threshold)
-    checks.append(flag("EXP008", lambda d: d["basic"].notna() & d["project"].notna() & d["cur"].notna()
+    checks.append(flag("EXP008", lambda d: filled(d["basic"]) & filled(d["project"]) & filled(d["cur"])
                        & exceeds(d["basic"] + d["project"], d["cur"], base + 2 * per_addend)))
     return frame_schema("支出", COLUMNS, checks, TREE_COLUMNS, sheet_key="expenditure")
 

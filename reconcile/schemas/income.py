@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import pandas as pd
+import numpy as np
 import pandera.pandas as pa
 
 from reconcile.config import Config
 from reconcile.model import WorkbookModel
 from reconcile.schemas.changes import change_checks
-from reconcile.schemas.engine import Columns, SheetFrame, check_rows, first_total, flag, frame_schema, tolerances, total_vs_parts
+from reconcile.schemas.engine import (
+    Cols,
+    Columns,
+    SheetFrame,
+    check_rows,
+    first_total,
+    flag,
+    frame_schema,
+    tolerances,
+    total_vs_parts,
+)
 
 COLUMNS = Columns(
     numbers={"cur": lambda r: r.cur, "prev": lambda r: r.prev, "delta": lambda r: r.delta, "rate": lambda r: r.rate},
@@ -21,7 +31,7 @@ COLUMNS = Columns(
 SUM_COLUMNS = ("cur", "prev")
 
 
-def sources(d: pd.DataFrame) -> pd.Series:
+def sources(d: Cols) -> np.ndarray:
     """The rows that add up to 收入合计: neither a total nor a 其中 row."""
     return ~d["total"] & ~d["sub"]
 
