@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from reconcile.reference.indicator_hierarchy import CLASSIC, HIERARCHY_2021
 from reconcile.text import normalize_label, strip_enumeration
@@ -27,6 +28,12 @@ _LEVEL2_ALIASES: dict[str, tuple[str, ...]] = {
 def level_key(name: object, level: int = 1) -> str:
     """The comparison key of a 一级 (level 1) or 二级 (level 2) name:
     "产出指标(50分)" → "产出", "生态环境效益指标" → "生态效益" (level 2)."""
+    # a function of the name's text (as normalize_label is): computed once per text
+    return _level_key(None if name is None else str(name), level)
+
+
+@lru_cache(maxsize=4096)
+def _level_key(name: str | None, level: int) -> str:
     text = strip_enumeration(normalize_label(name))
     text = _WEIGHT_NOTE.sub("", text)
     text = text.replace("(", "").replace(")", "")
@@ -72,6 +79,11 @@ _FEE_SUFFIX = re.compile(r"(费用|经费|费)$")
 
 def item_key(name: object) -> str:
     """A 三级 name for duplicate detection: normalised, enumeration dropped."""
+    return _item_key(None if name is None else str(name))
+
+
+@lru_cache(maxsize=4096)
+def _item_key(name: str | None) -> str:
     return strip_enumeration(normalize_label(name))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from reconcile.indicators.names import is_cost, item_key, level_key
 from reconcile.indicators.scoring import OP_SYMBOL, scoring_op
@@ -41,11 +42,11 @@ class RowReading:
     def name(self) -> str:
         return self.row.level3.value or ""
 
-    @property
+    @cached_property
     def key(self) -> str:
         return item_key(self.row.level3.value)
 
-    @property
+    @cached_property
     def cost(self) -> bool:
         return is_cost(self.row.level1.value, self.row.level2.value)
 

@@ -222,6 +222,18 @@ def parse_unit(raw: object) -> tuple[str, Decimal] | None:
 def parse_value(raw: object, unit_column: object = None) -> IndicatorValue:
     """Parse an indicator value; ``unit_column`` is the row's 度量单位, applied to
     numbers written without a unit. Never raises."""
+    if (raw is None or type(raw) is str) and (unit_column is None or type(unit_column) is str):
+        # texts repeat (every indicator rule reads every row): parsed once; the value is immutable
+        return _parse_text(raw, unit_column)
+    return _parse_safely(raw, unit_column)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_text(raw: str | None, unit_column: str | None) -> IndicatorValue:
+    return _parse_safely(raw, unit_column)
+
+
+def _parse_safely(raw: object, unit_column: object) -> IndicatorValue:
     try:
         return _parse(raw, unit_column)
     except Exception:  # noqa: BLE001 - a parser for hand-typed text must never raise

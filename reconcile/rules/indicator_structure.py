@@ -232,15 +232,16 @@ def duplicates(model: WorkbookModel, ctx) -> Iterator[Finding]:
                         expected=None, actual="；".join(r.row.target.value or "" for r in group))
     # A count named inside another indicator's text ("…破获毒品刑事案件 20 起…") against its own row (10).
     reported: set[tuple[int, int]] = set()
+    targets = [normalize_label(r.row.target.value) for r in readings]
     for own in readings:
         q = own.target_q
         if own.cost or q is None or len(own.key) < 4:
             continue
         pattern = _count_in(own.key)
-        for other in readings:
+        for other, target in zip(readings, targets):
             if other is own or other.cost or other.key == own.key or other.row.target.blank:
                 continue
-            m = pattern.search(normalize_label(other.row.target.value))
+            m = pattern.search(target)
             if m is None:
                 continue
             inner = parse_value(m.group("q")).single
