@@ -113,7 +113,7 @@ def test_fast_path_reports_what_pandera_reports_on_perturbed_frames(models):
                 cols = _perturbed(frame.cols, rng, derived)
                 if derived:
                     cols = expenditure.add_tree(cols)
-                twin = SheetFrame(cols, frame.rows, frame.nums, frame.schema)
+                twin = SheetFrame(cols, frame.rows, frame.schema)
                 fast, slow = fast_and_pandera(twin)
                 assert fast == slow, frame.schema.name
                 compared += 1

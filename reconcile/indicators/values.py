@@ -325,6 +325,15 @@ def _apply_column_unit(value: IndicatorValue, unit_column: object) -> IndicatorV
 
 def parse_nature(raw: object) -> str | None:
     """指标性质 → ">=", "<=", "=", "qual"; None when blank or not recognised."""
+    return _parse_nature(raw) if raw is None or type(raw) is str else _parse_nature_of(raw)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_nature(raw: str | None) -> str | None:
+    return _parse_nature_of(raw)
+
+
+def _parse_nature_of(raw: object) -> str | None:
     from reconcile.reference.indicator_hierarchy import NATURE_ALIASES
 
     text = re.sub(r"\s+", "", normalize_text(raw))

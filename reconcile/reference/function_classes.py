@@ -60,6 +60,12 @@ class FunctionClass:
 def normalize_name(name: object) -> str:
     """A 科目名称 for comparison: normalised label, without a leading code or a
     trailing “（类）/（款）/（项）”."""
+    # a function of the name's text (as normalize_label is): computed once per text
+    return _normalize_name(None if name is None else str(name))
+
+
+@lru_cache(maxsize=8192)
+def _normalize_name(name: str | None) -> str:
     norm = normalize_label(name)
     norm = _CODE_PREFIX.sub("", norm)
     return _LEVEL_SUFFIX.sub("", norm)

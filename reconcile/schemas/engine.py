@@ -2,8 +2,8 @@
 
 A :class:`SheetFrame` holds one table's columns as numpy arrays (:class:`Cols`; the
 index is the Excel row number, or a running number for frames that are not one sheet's
-rows), the model rows by index and the :class:`~reconcile.model.Num` behind every
-numeric cell, so that a failure maps straight back to the cell the reader recorded.
+rows) and the model row of each index, so that a failure maps straight back to the
+row, and its cells, the reader recorded.
 
 Each sheet's :class:`pandera.DataFrameSchema` is the one declaration of its columns
 (dtype, nullability, the unique row key, strict) and of its checks. A check is a
@@ -34,7 +34,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -117,21 +116,17 @@ class Cols(Mapping[str, np.ndarray]):
 @dataclass
 class SheetFrame:
     cols: Cols
-    rows: dict[int, Any]
-    nums: dict[tuple[int, str], Num | None]
+    rows: dict[int, Any]                       # the model row of each index
     schema: pa.DataFrameSchema | None = None   # the schema the frame was validated against
 
     @property
     def index(self) -> np.ndarray:
         return self.cols.index
 
-    @cached_property
+    @property
     def df(self) -> pd.DataFrame:
         """The frame as a DataFrame (built on demand: pandera's slow path, tests)."""
         return self.cols.to_frame()
-
-    def num(self, index: int, column: str) -> Num | None:
-        return self.nums.get((index, column))
 
     def row(self, index: int) -> Any:
         return self.rows[index]
@@ -147,37 +142,27 @@ def _value(num: Num | Decimal | None) -> float:
     return float(num.value) if num is not None and num.value is not None else np.nan
 
 
+def _places(num: Num | Decimal | None) -> float:
+    return float(num.decimals) if isinstance(num, Num) and num.value is not None and num.decimals is not None else np.nan
+
+
 def build_frame(items: Iterable[tuple[int, Any]], cols: Columns) -> SheetFrame:
     """A frame of ``items`` ((index, model row) pairs) with the columns ``cols``, each
     array built with the dtype :func:`frame_schema` declares for it."""
-    index: list[int] = []
-    rows: dict[int, Any] = {}
-    nums: dict[tuple[int, str], Num | None] = {}
-    numbers: dict[str, list[float]] = {name: [] for name in cols.numbers}
-    decimals: dict[str, list[float]] = {name: [] for name in cols.decimals}
-    texts: dict[str, list[str | None]] = {name: [] for name in cols.texts}
-    flags: dict[str, list[bool]] = {name: [] for name in cols.flags}
-    for idx, row in items:
-        index.append(idx)
-        rows[idx] = row
-        for name, get in cols.numbers.items():
-            num = get(row)
-            nums[(idx, name)] = num
-            numbers[name].append(_value(num))
-            if name in decimals:
-                dp = num.decimals if num is not None and num.value is not None else None
-                decimals[name].append(np.nan if dp is None else float(dp))
-        for name, get in cols.texts.items():
-            texts[name].append(get(row) or None)
-        for name, get in cols.flags.items():
-            flags[name].append(bool(get(row)))
-    ix = np.array(index, dtype=np.int64)
+    pairs = list(items)
+    rows = [row for _, row in pairs]
+    ix = np.array([idx for idx, _ in pairs], dtype=np.int64)
     data: dict[str, np.ndarray] = {KEY: ix}
-    data.update({name: np.array(v, dtype=np.float64) for name, v in numbers.items()})
-    data.update({f"{name}_dp": np.array(v, dtype=np.float64) for name, v in decimals.items()})
-    data.update({name: text_array(v) for name, v in texts.items()})
-    data.update({name: np.array(v, dtype=bool) for name, v in flags.items()})
-    return SheetFrame(Cols(ix, data), rows, nums)
+    places: dict[str, np.ndarray] = {}
+    for name, get in cols.numbers.items():
+        cells = [get(row) for row in rows]
+        data[name] = np.array([_value(c) for c in cells], dtype=np.float64)
+        if name in cols.decimals:
+            places[f"{name}_dp"] = np.array([_places(c) for c in cells], dtype=np.float64)
+    data.update(places)
+    data.update({name: text_array([get(row) or None for row in rows]) for name, get in cols.texts.items()})
+    data.update({name: np.array([bool(get(row)) for row in rows], dtype=bool) for name, get in cols.flags.items()})
+    return SheetFrame(Cols(ix, data), dict(pairs))
 
 
 def text_array(values: list) -> np.ndarray:
@@ -243,16 +228,19 @@ class _Plan:
     dtypes: dict[str, np.dtype]               # every column (strict: no other)
     not_null: tuple[str, ...]                 # float / text columns declared non-nullable
     unique: tuple[str, ...]
-    checks: tuple[tuple[str, Mask], ...]
+    checks: tuple[tuple[str, Mask], ...] | None   # None: the schema needs pandera
 
     def holds(self, cols: Cols) -> bool:
-        """The frame has exactly the declared columns, dtypes, non-null and unique columns."""
+        """The frame has exactly the declared columns, dtypes (text: str or None),
+        non-null and unique columns."""
         n = cols.n
         if len(cols) != len(self.dtypes):
             return False
         for name, dtype in self.dtypes.items():
             a = cols.get(name)
             if a is None or a.dtype != dtype or a.shape != (n,):
+                return False
+            if dtype == object and not all(type(v) is str or v is None for v in a.tolist()):
                 return False
         for name in self.not_null:
             a = cols[name]
@@ -261,30 +249,28 @@ class _Plan:
         return all(len(np.unique(cols[name])) == n for name in self.unique)
 
 
-_PLANS: dict[int, _Plan | None] = {}
-
-
 def _plan(schema: pa.DataFrameSchema) -> _Plan | None:
-    """The fast-path plan of ``schema``; None when it declares something the fast path
-    does not evaluate itself (coercion, column checks, checks not made by :func:`flag`)."""
-    plan = _PLANS.get(id(schema))
-    if plan is not None and plan.schema is schema:
-        return plan
-    plan = _make_plan(schema)
-    _PLANS[id(schema)] = plan
-    return plan
+    """The fast-path plan of ``schema`` (read once, kept on the schema); None when it
+    declares something the fast path does not evaluate itself (coercion, column checks,
+    checks not made by :func:`flag`)."""
+    plan = getattr(schema, "_fast_plan", None)
+    if plan is None or plan.schema is not schema:   # not made yet, or made for a copy's original
+        plan = _make_plan(schema)
+        schema._fast_plan = plan
+    return plan if plan.checks is not None else None
 
 
-def _make_plan(schema: pa.DataFrameSchema) -> _Plan | None:
+def _make_plan(schema: pa.DataFrameSchema) -> _Plan:
+    unsupported = _Plan(schema, {}, (), (), None)
     if not schema.strict or schema.coerce or schema.index is not None or schema.unique:
-        return None
+        return unsupported
     dtypes: dict[str, np.dtype] = {}
     not_null: list[str] = []
     unique: list[str] = []
     for name, col in schema.columns.items():
         dtype = _ARRAY_DTYPES.get(str(col.dtype))
         if dtype is None or col.checks or col.coerce or not col.required or col.regex:
-            return None
+            return unsupported
         dtypes[name] = dtype
         if not col.nullable and dtype in (np.dtype(np.float64), np.dtype(object)):
             not_null.append(name)
@@ -294,7 +280,7 @@ def _make_plan(schema: pa.DataFrameSchema) -> _Plan | None:
     for check in schema.checks:
         mask = getattr(check, "mask", None)
         if mask is None or check.element_wise or check.groupby is not None:
-            return None
+            return unsupported
         checks.append((check.error, mask))
     return _Plan(schema, dtypes, tuple(not_null), tuple(unique), tuple(checks))
 
