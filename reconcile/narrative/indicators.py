@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from reconcile.model import IndicatorRow
 from reconcile.narrative.context import Context
@@ -37,11 +38,21 @@ def first_number(text: str | None) -> Decimal | None:
     return Decimal(m.group()) if m else None
 
 
+@lru_cache(maxsize=1)
+def _natures() -> dict[str, str]:
+    """指标性质 aliases, normalised (the first alias wins when two normalise alike)."""
+    out: dict[str, str] = {}
+    for k, v in NATURE_ALIASES.items():
+        out.setdefault(normalize_label(k), v)
+    return out
+
+
 def operator(row: IndicatorRow) -> str:
     """">=", "<=", "=" or "qual" from 指标性质, else guessed from the target's wording."""
     nature = normalize_label(row.nature.value if row.nature is not None else "")
-    if nature in {normalize_label(k) for k in NATURE_ALIASES}:
-        return next(v for k, v in NATURE_ALIASES.items() if normalize_label(k) == nature)
+    op = _natures().get(nature)
+    if op is not None:
+        return op
     target = unicodedata.normalize("NFKC", row.target.value or "")
     if any(w in target for w in _AT_MOST):
         return "<="

@@ -39,6 +39,22 @@ def environment() -> jinja2.Environment:
     return _environment(os.environ.get(OVERRIDE_ENV) or None)
 
 
+@lru_cache(maxsize=4)
+def _modules(override: str | None) -> dict[str, object]:
+    """Template modules by file name, compiled once per process for each override folder
+    (``get_template`` would check the file's modification time on every sentence)."""
+    return {}
+
+
+def _module(template: str):
+    override = os.environ.get(OVERRIDE_ENV) or None
+    modules = _modules(override)
+    module = modules.get(template)
+    if module is None:
+        module = modules[template] = _environment(override).get_template(template).module
+    return module
+
+
 def squash(text: str) -> str:
     """Join a rendered paragraph's lines, dropping the line breaks and indentation."""
     return "".join(line.strip() for line in str(text).splitlines())
@@ -46,5 +62,4 @@ def squash(text: str) -> str:
 
 def say(template: str, macro: str, /, **context) -> str:
     """Render ``macro`` of ``template`` (e.g. ``say("income.j2", "paragraph", ...)``)."""
-    module = environment().get_template(template).module
-    return squash(getattr(module, macro)(**context))
+    return squash(getattr(_module(template), macro)(**context))
