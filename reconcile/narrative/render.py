@@ -12,6 +12,8 @@ found there take precedence over the shipped ones.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 import jinja2
@@ -46,8 +48,25 @@ def _modules(override: str | None) -> dict[str, object]:
     return {}
 
 
+_UNSET = object()
+_pinned_override: ContextVar = ContextVar("reconcile_narrative_override", default=_UNSET)
+
+
+@contextmanager
+def templates_pinned():
+    """Within this block the override folder is read from the environment once, not for
+    every sentence (a look-up in ``os.environ`` costs as much as a short sentence)."""
+    token = _pinned_override.set(os.environ.get(OVERRIDE_ENV) or None)
+    try:
+        yield
+    finally:
+        _pinned_override.reset(token)
+
+
 def _module(template: str):
-    override = os.environ.get(OVERRIDE_ENV) or None
+    override = _pinned_override.get()
+    if override is _UNSET:
+        override = os.environ.get(OVERRIDE_ENV) or None
     modules = _modules(override)
     module = modules.get(template)
     if module is None:
@@ -57,7 +76,10 @@ def _module(template: str):
 
 def squash(text: str) -> str:
     """Join a rendered paragraph's lines, dropping the line breaks and indentation."""
-    return "".join(line.strip() for line in str(text).splitlines())
+    lines = str(text).splitlines()
+    if len(lines) == 1:
+        return lines[0].strip()
+    return "".join(line.strip() for line in lines)
 
 
 def say(template: str, macro: str, /, **context) -> str:
