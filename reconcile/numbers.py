@@ -155,6 +155,7 @@ def parse_percent(raw: object, percent_formatted: bool = False) -> ParsedNumber:
 
 
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(-2, 11)}
+_CENT = _QUANTA[2]
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
@@ -169,7 +170,7 @@ def format_amount(value: Decimal | None) -> str:
     zeros (486.2, 6202.69, 10)."""
     if value is None:
         return ""
-    text = format(value.quantize(_QUANTA[2], rounding=ROUND_HALF_UP), "f")   # always has 2 decimals
+    text = str(value.quantize(_CENT, ROUND_HALF_UP))   # exponent -2: str() is format "f", always 2 decimals
     text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
@@ -178,4 +179,4 @@ def format_rate(value: Decimal | None) -> str:
     """A percentage with exactly two decimals (10.93)."""
     if value is None:
         return ""
-    return format(round_half_up(value, 2), "f")
+    return str(value.quantize(_CENT, ROUND_HALF_UP))

@@ -65,15 +65,17 @@ def _format_amount_by_normalize(value: Decimal) -> str:
                    places=None))
 def test_amount_formatting_unchanged_by_the_fast_path(value):
     assert format_amount(value) == _format_amount_by_normalize(value)
+    assert format_rate(value) == format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
     for places in (0, 1, 2, 4, 12):
         expected = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         assert round_half_up(value, places).as_tuple() == expected.as_tuple()
 
 
-@pytest.mark.parametrize("raw", ["0", "-0", "-0.001", "0.005", "-0.005", "-0.004", "100", "1E+5", "-1E+3", "1E-9",
+@pytest.mark.parametrize("raw", ["NaN", "0", "-0", "-0.001", "0.005", "-0.005", "-0.004", "100", "1E+5", "-1E+3", "1E-9",
                                  "0E-5", "-0E+3", "1.000", "99999999999999.995", "12.3450"])
 def test_amount_formatting_edge_values(raw):
     assert format_amount(Decimal(raw)) == _format_amount_by_normalize(Decimal(raw))
+    assert format_rate(Decimal(raw)) == format(Decimal(raw).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
 
 
 def test_label_normalisation():

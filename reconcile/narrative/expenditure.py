@@ -14,10 +14,15 @@ KEY = "expenditure"
 
 def top_rows(rows: list[ExpenditureRow]) -> list[ExpenditureRow]:
     """The highest-level coded rows: every 类, and any 款/项 whose parent is not listed."""
-    coded = [(r, r.code_str) for r in rows if not r.is_total and not r.is_sub and r.code_str.isdigit()]
+    coded = [(r, code) for r in rows if not r.is_total and not r.is_sub and (code := r.code_str).isdigit()]
     codes = {code for _, code in coded}
-    # a row is left out when a shorter listed code is a prefix of its code
-    return [r for r, code in coded if not any(code[:k] in codes for k in range(1, len(code)))]
+    lengths = sorted({len(code) for code in codes})
+    out = []
+    for r, code in coded:   # left out when a shorter listed code is a prefix of its code
+        n = len(code)
+        if not any(code[:k] in codes for k in lengths if k < n):
+            out.append(r)
+    return out
 
 
 def expenditure_changes(ctx: Context) -> tuple[Change | None, list[Change]]:

@@ -31,6 +31,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _AT_MOST = ("≤", "<=", "<", "以下", "以内", "不高于", "不超过", "不多于", "控制在")
 
 
+@lru_cache(maxsize=4096)
 def first_number(text: str | None) -> Decimal | None:
     if not text:
         return None
@@ -47,10 +48,14 @@ def _natures() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def _nature_operator(nature: str) -> str | None:
+    return _natures().get(normalize_label(nature))
+
+
 def operator(row: IndicatorRow) -> str:
     """">=", "<=", "=" or "qual" from 指标性质, else guessed from the target's wording."""
-    nature = normalize_label(row.nature.value if row.nature is not None else "")
-    op = _natures().get(nature)
+    op = _nature_operator(row.nature.value if row.nature is not None else "")
     if op is not None:
         return op
     target = unicodedata.normalize("NFKC", row.target.value or "")

@@ -41,37 +41,36 @@ def environment() -> jinja2.Environment:
     return _environment(os.environ.get(OVERRIDE_ENV) or None)
 
 
-@lru_cache(maxsize=4)
-def _modules(override: str | None) -> dict[str, object]:
-    """Template modules by file name, compiled once per process for each override folder
+class _Modules(dict):
+    """Template modules by file name, compiled once per process for an override folder
     (``get_template`` would check the file's modification time on every sentence)."""
-    return {}
+
+    def __init__(self, override: str | None):
+        super().__init__()
+        self.override = override
+
+    def __missing__(self, template: str):
+        module = self[template] = _environment(self.override).get_template(template).module
+        return module
 
 
-_UNSET = object()
-_pinned_override: ContextVar = ContextVar("reconcile_narrative_override", default=_UNSET)
+@lru_cache(maxsize=4)
+def _modules(override: str | None) -> _Modules:
+    return _Modules(override)
+
+
+_pinned: ContextVar[_Modules | None] = ContextVar("reconcile_narrative_templates", default=None)
 
 
 @contextmanager
 def templates_pinned():
     """Within this block the override folder is read from the environment once, not for
     every sentence (a look-up in ``os.environ`` costs as much as a short sentence)."""
-    token = _pinned_override.set(os.environ.get(OVERRIDE_ENV) or None)
+    token = _pinned.set(_modules(os.environ.get(OVERRIDE_ENV) or None))
     try:
         yield
     finally:
-        _pinned_override.reset(token)
-
-
-def _module(template: str):
-    override = _pinned_override.get()
-    if override is _UNSET:
-        override = os.environ.get(OVERRIDE_ENV) or None
-    modules = _modules(override)
-    module = modules.get(template)
-    if module is None:
-        module = modules[template] = _environment(override).get_template(template).module
-    return module
+        _pinned.reset(token)
 
 
 def squash(text: str) -> str:
@@ -84,4 +83,7 @@ def squash(text: str) -> str:
 
 def say(template: str, macro: str, /, **context) -> str:
     """Render ``macro`` of ``template`` (e.g. ``say("income.j2", "paragraph", ...)``)."""
-    return squash(getattr(_module(template), macro)(**context))
+    modules = _pinned.get()
+    if modules is None:
+        modules = _modules(os.environ.get(OVERRIDE_ENV) or None)
+    return squash(getattr(modules[template], macro)(**context))
