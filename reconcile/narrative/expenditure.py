@@ -19,9 +19,12 @@ def top_rows(rows: list[ExpenditureRow]) -> list[ExpenditureRow]:
     lengths = sorted({len(code) for code in codes})
     out = []
     for r, code in coded:   # left out when a shorter listed code is a prefix of its code
-        n = len(code)
-        if not any(code[:k] in codes for k in lengths if k < n):
-            out.append(r)
+        for k in lengths:
+            if k >= len(code):
+                out.append(r)
+                break
+            if code[:k] in codes:
+                break
     return out
 
 

@@ -20,7 +20,9 @@ def in_doubt(ctx: Context, sheet_key: str, row: Row) -> bool:
 
 
 def has_figures(row: Row) -> bool:
-    return any(n is not None and n.value is not None and n.value != 0 for n in (row.cur, row.prev))
+    cur, prev = row.cur, row.prev
+    return ((cur is not None and cur.value is not None and cur.value != 0)
+            or (prev is not None and prev.value is not None and prev.value != 0))
 
 
 def row_change(ctx: Context, sheet_key: str, row: Row, name: str, implied=None) -> Change:
