@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from reconcile.cells import split_ref
 from reconcile.config import Config
@@ -48,9 +49,10 @@ class Stated:
     value: str
 
 
-@dataclass(frozen=True)
-class Change:
-    """One comparison clause: ``name`` this year against last year.
+class Change(NamedTuple):
+    """One comparison clause: ``name`` this year against last year. (A named tuple, not a
+    frozen dataclass: the tables make one per row, and a frozen dataclass takes four
+    times as long to build.)
 
     basis:
       "compare" – both years given: direction, delta, rate (rate None when 上年数 is 0)
