@@ -105,7 +105,7 @@ def compare(name: str, cur: Num | None, prev: Num | None, *, delta: Num | None =
     assert r is not None
     stated_delta = stated_rate = None
     sd = delta.value if delta is not None else None
-    if sd is not None and not amounts_match(sd, d, config, unit):
+    if sd is not None and sd != d and not amounts_match(sd, d, config, unit):   # equal: within any tolerance
         stated_delta = Stated(direction(sd), format_amount(abs(sd)))
     sr = rate.value if rate is not None else None
     if sr is not None and compare_rate(sr, r, rate.decimals) == RateCheck.WRONG:
