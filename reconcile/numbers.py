@@ -154,8 +154,15 @@ def parse_percent(raw: object, percent_formatted: bool = False) -> ParsedNumber:
     return parsed
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(-2, 11)}
+_CENT = _QUANTA[2]
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def format_amount(value: Decimal | None) -> str:
@@ -163,15 +170,13 @@ def format_amount(value: Decimal | None) -> str:
     zeros (486.2, 6202.69, 10)."""
     if value is None:
         return ""
-    d = round_half_up(value, 2).normalize()
-    if d == d.to_integral():
-        d = d.quantize(Decimal(1))
-    text = format(d, "f")
-    return "0" if text in ("-0", "0") else text
+    text = str(value.quantize(_CENT, ROUND_HALF_UP))   # exponent -2: str() is format "f", always 2 decimals
+    text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def format_rate(value: Decimal | None) -> str:
     """A percentage with exactly two decimals (10.93)."""
     if value is None:
         return ""
-    return format(round_half_up(value, 2), "f")
+    return str(value.quantize(_CENT, ROUND_HALF_UP))

@@ -4,9 +4,14 @@ missing figures, units, scores and grades, indicator completion, section 四."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconcile.findings import Finding, Severity
 from reconcile.narrative import build_narrative
+from reconcile.narrative.expenditure import top_rows
 from reconcile.narrative.render import OVERRIDE_ENV, environment
 from reconcile.pipeline import check_path
 from tests.seed_sheets import BASIC, BUDGET, EXPENDITURE, INDICATORS, seed_workbook
@@ -267,3 +272,15 @@ def test_a_broken_template_costs_one_section_only(tmp_path, monkeypatch):
     failed = [p for p in n.paragraphs if p.text.startswith("【本节未能自动生成")]
     assert len(failed) == 1 and "no_such_name" in failed[0].text
     assert "（二）部门财政资金支出情况。" in n.text and "四、评价结论及建议" in n.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "2", "20", "204", "2040", "20402", "2040201", "205", "20501", "2050101",
+                                           "21", "x1", "208", "20801"]), st.booleans(), st.booleans()), max_size=25))
+def test_top_rows_are_the_rows_no_other_listed_code_is_a_prefix_of(rows):
+    """top_rows looks only at the code lengths present; the same rows as comparing every pair."""
+    rows = [SimpleNamespace(code_str=code, is_total=total, is_sub=sub) for code, total, sub in rows]
+    coded = [r for r in rows if not r.is_total and not r.is_sub and r.code_str.isdigit()]
+    codes = {r.code_str for r in coded}
+    expected = [r for r in coded if not any(r.code_str != c and r.code_str.startswith(c) for c in codes)]
+    assert top_rows(rows) == expected

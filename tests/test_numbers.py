@@ -1,6 +1,8 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconcile.numbers import format_amount, format_rate, parse_number, parse_percent, round_half_up
 from reconcile.text import normalize_label
@@ -46,6 +48,34 @@ def test_amount_formatting_like_the_seed():
     assert format_amount(Decimal("10.00")) == "10"
     assert format_amount(Decimal("6202.69")) == "6202.69"
     assert format_rate(Decimal("10.928")) == "10.93"
+
+
+
+def _format_amount_by_normalize(value: Decimal) -> str:
+    """The former format_amount (normalize, then back to an integer exponent)."""
+    d = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    if d == d.to_integral():
+        d = d.quantize(Decimal(1))
+    text = format(d, "f")
+    return "0" if text in ("-0", "0") else text
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e14"), max_value=Decimal("1e14"),
+                   places=None))
+def test_amount_formatting_unchanged_by_the_fast_path(value):
+    assert format_amount(value) == _format_amount_by_normalize(value)
+    assert format_rate(value) == format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+    for places in (0, 1, 2, 4, 12):
+        expected = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        assert round_half_up(value, places).as_tuple() == expected.as_tuple()
+
+
+@pytest.mark.parametrize("raw", ["NaN", "0", "-0", "-0.001", "0.005", "-0.005", "-0.004", "100", "1E+5", "-1E+3", "1E-9",
+                                 "0E-5", "-0E+3", "1.000", "99999999999999.995", "12.3450"])
+def test_amount_formatting_edge_values(raw):
+    assert format_amount(Decimal(raw)) == _format_amount_by_normalize(Decimal(raw))
+    assert format_rate(Decimal(raw)) == format(Decimal(raw).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
 
 
 def test_label_normalisation():

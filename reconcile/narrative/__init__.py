@@ -24,6 +24,13 @@ __all__ = ["Narrative", "Paragraph", "build_narrative"]
 
 
 def build_narrative(model, findings: Sequence[Finding], config: Config | None = None) -> Narrative:
+    from reconcile.narrative.render import templates_pinned
+
+    with templates_pinned():
+        return _build(model, findings, config)
+
+
+def _build(model, findings: Sequence[Finding], config: Config | None) -> Narrative:
     from reconcile.narrative import basic, carryover, conclusion, expenditure, income, performance
     from reconcile.narrative.context import Context
     from reconcile.narrative.figures import Doubts

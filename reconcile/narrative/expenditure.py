@@ -14,9 +14,18 @@ KEY = "expenditure"
 
 def top_rows(rows: list[ExpenditureRow]) -> list[ExpenditureRow]:
     """The highest-level coded rows: every 类, and any 款/项 whose parent is not listed."""
-    coded = [r for r in rows if not r.is_total and not r.is_sub and r.code_str.isdigit()]
-    codes = {r.code_str for r in coded}
-    return [r for r in coded if not any(r.code_str != c and r.code_str.startswith(c) for c in codes)]
+    coded = [(r, code) for r in rows if not r.is_total and not r.is_sub and (code := r.code_str).isdigit()]
+    codes = {code for _, code in coded}
+    lengths = sorted({len(code) for code in codes})
+    out = []
+    for r, code in coded:   # left out when a shorter listed code is a prefix of its code
+        for k in lengths:
+            if k >= len(code):
+                out.append(r)
+                break
+            if code[:k] in codes:
+                break
+    return out
 
 
 def expenditure_changes(ctx: Context) -> tuple[Change | None, list[Change]]:

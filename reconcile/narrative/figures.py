@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from reconcile.cells import split_ref
 from reconcile.config import Config
 from reconcile.findings import Finding, Severity
 from reconcile.model import Num
-from reconcile.numbers import format_amount, format_rate, round_half_up
+from reconcile.numbers import format_amount, format_rate
 from reconcile.rules.arith import RateCheck, amount_tolerance, amounts_match, change_rate, compare_rate, direction
 
 
@@ -32,7 +33,7 @@ def amount(v: Decimal | None) -> str | None:
 
 def table_amount(v: Decimal | None) -> str:
     """An amount in a table cell: always two decimals."""
-    return "" if v is None else format(round_half_up(v, 2), "f")
+    return format_rate(v)      # the same: two decimals, half up; "" for None
 
 
 def count(v: Decimal | None) -> str | None:
@@ -48,9 +49,10 @@ class Stated:
     value: str
 
 
-@dataclass(frozen=True)
-class Change:
-    """One comparison clause: ``name`` this year against last year.
+class Change(NamedTuple):
+    """One comparison clause: ``name`` this year against last year. (A named tuple, not a
+    frozen dataclass: the tables make one per row, and a frozen dataclass takes four
+    times as long to build.)
 
     basis:
       "compare" – both years given: direction, delta, rate (rate None when 上年数 is 0)
@@ -85,7 +87,8 @@ def compare(name: str, cur: Num | None, prev: Num | None, *, delta: Num | None =
     siblings), or None when nothing is implied. Only used to decide between "上年无此项"
     (implied 0) and "no comparison"; the implied value itself is never stated.
     """
-    c, p = value(cur), value(prev)
+    c = cur.value if cur is not None else None
+    p = prev.value if prev is not None else None
     if c is None and p is None:
         return Change(name, None, None, "none", pending=pending)
     if c is None:
@@ -101,12 +104,13 @@ def compare(name: str, cur: Num | None, prev: Num | None, *, delta: Num | None =
     r = change_rate(c, p)
     assert r is not None
     stated_delta = stated_rate = None
-    sd, sr = value(delta), value(rate)
-    if sd is not None and not amounts_match(sd, d, config, unit):
+    sd = delta.value if delta is not None else None
+    if sd is not None and sd != d and not amounts_match(sd, d, config, unit):   # equal: within any tolerance
         stated_delta = Stated(direction(sd), format_amount(abs(sd)))
-    if sr is not None and compare_rate(sr, r, rate.decimals if rate is not None else None) == RateCheck.WRONG:
+    sr = rate.value if rate is not None else None
+    if sr is not None and compare_rate(sr, r, rate.decimals) == RateCheck.WRONG:
         stated_rate = Stated(direction(sr), format_amount(abs(sr)))
-    return Change(name, amount(c), amount(p), "compare", direction(d), amount(abs(d)),
+    return Change(name, format_amount(c), format_amount(p), "compare", direction(d), format_amount(abs(d)),
                   format_rate(abs(r)), stated_delta, stated_rate, pending)
 
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from reconcile.model import IndicatorRow
 from reconcile.narrative.context import Context
@@ -30,6 +31,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _AT_MOST = ("≤", "<=", "<", "以下", "以内", "不高于", "不超过", "不多于", "控制在")
 
 
+@lru_cache(maxsize=4096)
 def first_number(text: str | None) -> Decimal | None:
     if not text:
         return None
@@ -37,11 +39,25 @@ def first_number(text: str | None) -> Decimal | None:
     return Decimal(m.group()) if m else None
 
 
+@lru_cache(maxsize=1)
+def _natures() -> dict[str, str]:
+    """指标性质 aliases, normalised (the first alias wins when two normalise alike)."""
+    out: dict[str, str] = {}
+    for k, v in NATURE_ALIASES.items():
+        out.setdefault(normalize_label(k), v)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _nature_operator(nature: str) -> str | None:
+    return _natures().get(normalize_label(nature))
+
+
 def operator(row: IndicatorRow) -> str:
     """">=", "<=", "=" or "qual" from 指标性质, else guessed from the target's wording."""
-    nature = normalize_label(row.nature.value if row.nature is not None else "")
-    if nature in {normalize_label(k) for k in NATURE_ALIASES}:
-        return next(v for k, v in NATURE_ALIASES.items() if normalize_label(k) == nature)
+    op = _nature_operator(row.nature.value if row.nature is not None else "")
+    if op is not None:
+        return op
     target = unicodedata.normalize("NFKC", row.target.value or "")
     if any(w in target for w in _AT_MOST):
         return "<="

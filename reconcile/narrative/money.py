@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from reconcile.model import ExpenditureRow, IncomeRow, Num
+from reconcile.model import ExpenditureRow, IncomeRow
 from reconcile.narrative.context import Context
 from reconcile.narrative.document import Paragraph, body, heading, table
 from reconcile.narrative.figures import Change, compare, implied_blank, table_amount
@@ -20,7 +20,9 @@ def in_doubt(ctx: Context, sheet_key: str, row: Row) -> bool:
 
 
 def has_figures(row: Row) -> bool:
-    return any(n is not None and n.value is not None and n.value != 0 for n in (row.cur, row.prev))
+    cur, prev = row.cur, row.prev
+    return ((cur is not None and cur.value is not None and cur.value != 0)
+            or (prev is not None and prev.value is not None and prev.value != 0))
 
 
 def row_change(ctx: Context, sheet_key: str, row: Row, name: str, implied=None) -> Change:
@@ -71,12 +73,10 @@ def header(template: str) -> list[str]:
 def change_cells(ctx: Context, sheet_key: str, row: Row) -> list[str]:
     """本年数, 上年数, the recomputed 增减额 and 增减率 (signed), and the 备注."""
     ch = compare("", row.cur, row.prev, delta=row.delta, rate=row.rate, unit=ctx.unit(sheet_key), config=ctx.config)
-    c, p = _v(row.cur), _v(row.prev)
-    d = table_amount(c - p) if ch.basis in ("compare", "new") and c is not None and p is not None else ""
-    r = ("-" if ch.direction == "减少" else "") + ch.rate if ch.basis == "compare" and ch.rate else ""
+    c = row.cur.value if row.cur is not None else None
+    p = row.prev.value if row.prev is not None else None
+    basis = ch.basis
+    d = table_amount(c - p) if (basis == "compare" or basis == "new") and c is not None and p is not None else ""
+    r = ("-" if ch.direction == "减少" else "") + ch.rate if basis == "compare" and ch.rate else ""
     remark = say("common.j2", "remark", ch=ch, pending_row=in_doubt(ctx, sheet_key, row))
     return [table_amount(c), table_amount(p), d, r, remark]
-
-
-def _v(num: Num | None):
-    return num.value if num is not None else None

@@ -12,6 +12,8 @@ found there take precedence over the shipped ones.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 import jinja2
@@ -39,12 +41,49 @@ def environment() -> jinja2.Environment:
     return _environment(os.environ.get(OVERRIDE_ENV) or None)
 
 
+class _Modules(dict):
+    """Template modules by file name, compiled once per process for an override folder
+    (``get_template`` would check the file's modification time on every sentence)."""
+
+    def __init__(self, override: str | None):
+        super().__init__()
+        self.override = override
+
+    def __missing__(self, template: str):
+        module = self[template] = _environment(self.override).get_template(template).module
+        return module
+
+
+@lru_cache(maxsize=4)
+def _modules(override: str | None) -> _Modules:
+    return _Modules(override)
+
+
+_pinned: ContextVar[_Modules | None] = ContextVar("reconcile_narrative_templates", default=None)
+
+
+@contextmanager
+def templates_pinned():
+    """Within this block the override folder is read from the environment once, not for
+    every sentence (a look-up in ``os.environ`` costs as much as a short sentence)."""
+    token = _pinned.set(_modules(os.environ.get(OVERRIDE_ENV) or None))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def squash(text: str) -> str:
     """Join a rendered paragraph's lines, dropping the line breaks and indentation."""
-    return "".join(line.strip() for line in str(text).splitlines())
+    lines = str(text).splitlines()
+    if len(lines) == 1:
+        return lines[0].strip()
+    return "".join(line.strip() for line in lines)
 
 
 def say(template: str, macro: str, /, **context) -> str:
     """Render ``macro`` of ``template`` (e.g. ``say("income.j2", "paragraph", ...)``)."""
-    module = environment().get_template(template).module
-    return squash(getattr(module, macro)(**context))
+    modules = _pinned.get()
+    if modules is None:
+        modules = _modules(os.environ.get(OVERRIDE_ENV) or None)
+    return squash(getattr(modules[template], macro)(**context))
