@@ -14,6 +14,7 @@ can correct the file, write its 说明 and send it back.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
@@ -22,6 +23,7 @@ from typing import Any
 
 from reconcile.cells import split_ref
 from reconcile.findings import Finding, Severity, verdict
+from reconcile.output.fastxlsx import Blank, Number, String
 from reconcile.output.xlsx import (
     FILL,
     FINDING_COLUMNS,
@@ -154,22 +156,43 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
         ws.set_column(c, c, width)
 
     tall: dict[int, int] = {}   # row → lines its tallest wrapped text takes
-    for r, row in enumerate(sheet.rows):
-        for c, value in enumerate(row):
-            if (r, c) in covered:
+    nf_get, kind_get, fmt_get, width_get = number_formats.get, kinds.get, formats.get, widths.get
+    string_index = ws.string_index
+    covered_rows = {r for r, _ in covered}
+    for r, row in enumerate(sheet.rows[: ws.xls_rowmax]):   # xlsxwriter drops cells beyond Excel's limits
+        cells: dict[int, Any] = {}
+        check_covered = r in covered_rows
+        for c, value in enumerate(row[: ws.xls_colmax] if len(row) > ws.xls_colmax else row):
+            pos = (r, c)
+            if check_covered and pos in covered:
                 continue
-            nf = number_formats.get((r, c))
-            kind = kinds.get((r, c))
-            if value is None or value == "":
+            nf = nf_get(pos)
+            kind = kind_get(pos)
+            cls = value.__class__
+            if cls is str:
+                if not value:
+                    if kind is not None or nf is not None:
+                        fmt = fmt_get(nf, kind)
+                        if fmt is not None:
+                            cells[c] = Blank(fmt)
+                    continue
+                lines = _wrapped(value, width_get(c, DEFAULT_WIDTH), row, c)
+                if lines:
+                    tall[r] = max(tall.get(r, 1), lines)
+                cells[c] = String(string_index(clip(value)),
+                                  fmt_get(nf, kind, bool(lines)) if (nf or kind or lines) else None)
+            elif (cls is float or cls is int) and math.isfinite(value):
+                cells[c] = Number(float(value), fmt_get(nf, kind) if (nf or kind) else None)
+            elif value is None:
                 if kind is not None or nf is not None:
-                    ws.write_blank(r, c, None, formats.get(nf, kind))
-                continue
-            if nf is None and isinstance(value, (_dt.date, _dt.time)):
-                nf = _DATE_FORMATS.get(type(value), "yyyy-mm-dd")
-            lines = _wrapped(value, widths.get(c, DEFAULT_WIDTH), row, c) if isinstance(value, str) else 0
-            if lines:
-                tall[r] = max(tall.get(r, 1), lines)
-            _write_cell(ws, r, c, value, formats.get(nf, kind, bool(lines)) if (nf or kind or lines) else None)
+                    fmt = fmt_get(nf, kind)
+                    if fmt is not None:
+                        cells[c] = Blank(fmt)
+            else:   # booleans, dates, times, NaN, …: xlsxwriter's own writers
+                if nf is None and isinstance(value, (_dt.date, _dt.time)):
+                    nf = _DATE_FORMATS.get(type(value), "yyyy-mm-dd")
+                _write_cell(ws, r, c, value, fmt_get(nf, kind) if (nf or kind) else None)
+        ws.put_row(r, cells)
 
     for (r, c), fs in marks.items():
         if sheet.value(r, c) is None and (r, c) not in merged_tl:

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from functools import reduce
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +54,10 @@ AMOUNT_FORMAT = "#,##0.00"
 @contextlib.contextmanager
 def open_workbook(dest: Path) -> Iterator[Any]:
     """An xlsxwriter workbook written atomically to ``dest``."""
-    import xlsxwriter
+    from reconcile.output.fastxlsx import FastWorkbook
 
     with atomic_path(dest) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = FastWorkbook(str(tmp), WORKBOOK_OPTIONS)
         try:
             yield wb
         except BaseException:
@@ -99,6 +101,29 @@ def internal_link(sheet: str, cell: str) -> str:
     return "internal:'" + sheet.replace("'", "''") + "'!" + cell
 
 
+class _CharWidths(dict):
+    """Display width of one character, looked up once per distinct character."""
+
+    def __missing__(self, ch: str) -> float:
+        width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.1
+        self[ch] = width
+        return width
+
+
+_CHAR_WIDTH = _CharWidths()
+
+
+def _summed_width(line: str) -> float:
+    """The characters' widths added one by one, left to right (the same float, bit
+    for bit, as a plain loop)."""
+    return reduce(add, map(_CHAR_WIDTH.__getitem__, line), 0.0)
+
+
+def _line_width(line: str) -> float:
+    """Width of one line: an ASCII line 1.1 a character, any other line summed."""
+    return len(line) * 1.1 if line.isascii() else _summed_width(line)
+
+
 def text_width(value: Any) -> float:
     """Display width in Excel character units: CJK and full-width characters count 2."""
     if value is None:
@@ -108,14 +133,8 @@ def text_width(value: Any) -> float:
     else:
         text = str(value)
     if text.isascii():
-        return max(len(line) for line in text.split("\n")) * 1.1
-    longest = 0.0
-    for line in text.split("\n"):
-        w = 0.0
-        for ch in line:
-            w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.1
-        longest = max(longest, w)
-    return longest
+        return (len(text) if "\n" not in text else max(map(len, text.split("\n")))) * 1.1
+    return _summed_width(text) if "\n" not in text else max(map(_summed_width, text.split("\n")))
 
 
 LINE_HEIGHT = 15.75         # points per line of 11-pt text (CJK glyphs included)
@@ -127,7 +146,10 @@ def wrapped_lines(value: Any, width: float) -> int:
     if value is None or value == "":
         return 1
     usable = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(text_width(line) / usable)) for line in str(value).split("\n"))
+    text = value if isinstance(value, str) else str(value)
+    if "\n" not in text:
+        return max(1, math.ceil(_line_width(text) / usable))
+    return sum(max(1, math.ceil(_line_width(line) / usable)) for line in text.split("\n"))
 
 
 def fit_row(ws, r: int, cells: Iterable[tuple[Any, float]]) -> None:
