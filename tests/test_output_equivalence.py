@@ -188,3 +188,30 @@ def test_width_helpers_as_before(width):
     for text in TEXTS:
         assert text_width(text) == ref_xlsx.text_width(text)
         assert wrapped_lines(text, width) == ref_xlsx.wrapped_lines(text, width), (text, width)
+
+
+def test_width_helpers_as_before_on_random_text():
+    import random
+
+    rng = random.Random(7)
+    alphabet = "ab1 .,%-" + "中文预算（）：，。　" + "×±½é한ア😀𠀀" + "\n"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 160)))
+        # widths at which whole multiples of 1.1 and 2 meet a line boundary, and common ones
+        for width in (8.43, 14, 24, 30, 60, 68, 13.5, 23.5, 1.5 + rng.randrange(1, 60) * 1.1):
+            assert wrapped_lines(text, width) == ref_xlsx.wrapped_lines(text, width), (text, width)
+        assert text_width(text) == ref_xlsx.text_width(text)
+    for wide in range(0, 40):      # lines sitting exactly on a boundary: 2·wide + 1.1·narrow = k·usable
+        for narrow in range(0, 120):
+            text = "中" * wide + "a" * narrow
+            for width in (68, 60, 14, 24, 30):
+                assert wrapped_lines(text, width) == ref_xlsx.wrapped_lines(text, width), (wide, narrow, width)
+
+
+def test_wide_blocks_are_wide():
+    import unicodedata
+
+    from reconcile.output.xlsx import WIDE_BLOCKS
+
+    for first, last in WIDE_BLOCKS:
+        assert all(unicodedata.east_asian_width(chr(c)) in ("W", "F") for c in range(first, last + 1)), hex(first)

@@ -63,6 +63,7 @@ MONEY_RULES = frozenset({
 _KIND_RANK = {"error": 0, "warning": 1, "explained": 2, "info": 3}
 _DATE_FORMATS = {_dt.datetime: "yyyy-mm-dd hh:mm:ss", _dt.date: "yyyy-mm-dd", _dt.time: "hh:mm:ss"}
 DEFAULT_WIDTH = 8.43          # Excel's default column width
+_SHORT = 16383                # a text this long is within Excel's limit whatever it holds (clip)
 EMPTY_NARRATIVE = "（自评报告正文尚未生成：本版本的工具暂未根据报表生成自评报告。）"
 
 
@@ -157,8 +158,10 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
 
     tall: dict[int, int] = {}   # row → lines its tallest wrapped text takes
     nf_get, kind_get, fmt_get, width_get = number_formats.get, kinds.get, formats.get, widths.get
+    fmt_cache = formats.cache     # (number format, mark, wrap, merged) → format
     string_index = ws.string_index
     covered_rows = {r for r, _ in covered}
+    isfinite = math.isfinite
     for r, row in enumerate(sheet.rows[: ws.xls_rowmax]):   # xlsxwriter drops cells beyond Excel's limits
         cells: dict[int, Any] = {}
         check_covered = r in covered_rows
@@ -169,21 +172,30 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
             nf = nf_get(pos)
             kind = kind_get(pos)
             cls = value.__class__
-            if cls is str:
-                if not value:
-                    if kind is not None or nf is not None:
-                        fmt = fmt_get(nf, kind)
-                        if fmt is not None:
-                            cells[c] = Blank(fmt)
+            if cls is float or cls is int:
+                if isfinite(value):
+                    if nf or kind:
+                        key = (nf, kind, False, False)
+                        fmt = fmt_cache[key] if key in fmt_cache else fmt_get(nf, kind)
+                    else:
+                        fmt = None
+                    cells[c] = Number(value if cls is float else float(value), fmt)
                     continue
-                lines = _wrapped(value, width_get(c, DEFAULT_WIDTH), row, c)
-                if lines:
-                    tall[r] = max(tall.get(r, 1), lines)
-                cells[c] = String(string_index(clip(value)),
-                                  fmt_get(nf, kind, bool(lines)) if (nf or kind or lines) else None)
-            elif (cls is float or cls is int) and math.isfinite(value):
-                cells[c] = Number(float(value), fmt_get(nf, kind) if (nf or kind) else None)
-            elif value is None:
+            elif cls is str:
+                if value:
+                    width = width_get(c, DEFAULT_WIDTH)
+                    lines = _wrapped(value, width, row, c) if ("\n" in value or len(value) * 2 > width) else 0
+                    if lines:
+                        tall[r] = max(tall.get(r, 1), lines)
+                    if nf or kind or lines:
+                        key = (nf, kind, bool(lines), False)
+                        fmt = fmt_cache[key] if key in fmt_cache else fmt_get(nf, kind, bool(lines))
+                    else:
+                        fmt = None
+                    cells[c] = String(string_index(value if len(value) <= _SHORT else clip(value)), fmt)
+                    continue
+                value = None
+            if value is None:
                 if kind is not None or nf is not None:
                     fmt = fmt_get(nf, kind)
                     if fmt is not None:
@@ -416,9 +428,11 @@ def _write_narrative(ws, styles: Styles, narrative) -> None:
                 ws.write_string(r, 0, clip(p.text), styles.bold)
                 r += 1
             for row in p.rows:
-                text = "　｜　".join(str(x) for x in row)
+                text = "　｜　".join(map(str, row))
                 ws.write_string(r, 0, clip(text), styles.wrap)
-                fit_row(ws, r, ((text, NARRATIVE_WIDTH),))
+                lines = wrapped_lines(text, NARRATIVE_WIDTH)    # fit_row, for one cell
+                if lines > 1:
+                    ws.set_row(r, min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT))
                 r += 1
             continue
         style = getattr(styles, _PARAGRAPH_STYLE.get(p.kind, "wrap"))

@@ -43,9 +43,11 @@ try:
 except ImportError:  # pragma: no cover - an xlsxwriter without these internals
     FAST = False
 
-# A shared string xlsxwriter writes as plain <si><t>…</t></si>: nothing to escape,
-# no control character or _xHHHH_ lookalike, no leading/trailing space, not "<r>…".
-_NEEDS_CARE = re.compile(r'[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$')
+# A shared string xlsxwriter writes unchanged inside <si><t>…</t></si>: nothing to
+# escape, no control character or _xHHHH_ lookalike (and so not "<r>…</r>" either).
+_NEEDS_CARE = re.compile(r'[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_')
+# xlsxwriter's test for xml:space="preserve" (utility._preserve_whitespace), in one search.
+_EDGE_SPACE = re.compile(r"^\s|\s$")
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
@@ -102,15 +104,11 @@ class FastWorksheet(Worksheet):
         spans = self.row_spans
         colmin, colmax = self.dim_colmin, self.dim_colmax
         write = self.fh.write
-        names: dict[int, str] = {}
-        xf: dict[int, str] = {}     # id(format) → ' s="n"'
-
-        def style(fmt) -> str:
-            key = id(fmt)
-            s = xf.get(key)
-            if s is None:
-                s = xf[key] = f' s="{fmt._get_xf_index()}"'
-            return s
+        names = _ColumnNames()
+        style = _StyleAttributes()
+        # A row without row_info is written <row r=".." spans=".."> unless heights or
+        # the Excel 2010 attribute say otherwise: then xlsxwriter's own _write_row.
+        plain_rows = self.excel_version != 2010 and self.default_row_height == self.original_row_height
 
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
@@ -119,10 +117,15 @@ class FastWorksheet(Worksheet):
                 if info is not None or row_num in comments:
                     self._write_empty_row(row_num, spans.get(row_num >> 4), info)
                 continue
-            self._write_row(row_num, spans.get(row_num >> 4), info)
-            row_format = info.row_format if info is not None else None
             r = str(row_num + 1)
-            out = []
+            if info is None and plain_rows:
+                span = spans.get(row_num >> 4)
+                out = [f'<row r="{r}" spans="{span}">' if span else f'<row r="{r}">']
+                row_format = None
+            else:
+                self._write_row(row_num, spans.get(row_num >> 4), info)
+                out = []
+                row_format = info.row_format if info is not None else None
             for col_num in sorted(cells):
                 if col_num < colmin or col_num > colmax:
                     continue
@@ -143,33 +146,46 @@ class FastWorksheet(Worksheet):
                         out = []
                     self._write_cell(row_num, col_num, cell)
                     continue
-                if fmt:
-                    s = style(fmt)
-                elif row_format:
-                    s = style(row_format)
-                elif col_num in col_info and col_info[col_num].column_format is not None:
-                    s = style(col_info[col_num].column_format)
-                else:
-                    s = ""
-                name = names.get(col_num)
-                if name is None:
-                    name = names[col_num] = xl_col_to_name(col_num)
-                out.append(f'<c r="{name}{r}"{s}{body}')
+                if fmt is None:
+                    if row_format:
+                        fmt = row_format
+                    elif col_num in col_info:
+                        fmt = col_info[col_num].column_format
+                out.append(f'<c r="{names[col_num]}{r}"{style[fmt]}{body}')
             out.append("</row>")
             write("".join(out))
+
+
+class _ColumnNames(dict):
+    """Column number → letters, computed once."""
+
+    def __missing__(self, col: int) -> str:
+        name = self[col] = xl_col_to_name(col)
+        return name
+
+
+class _StyleAttributes(dict):
+    """Format → its ' s="n"' attribute ('' for none). The xf index is asked for when
+    a format is first met, in sheet order, as xlsxwriter does."""
+
+    def __missing__(self, fmt) -> str:
+        attr = self[fmt] = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+        return attr
 
 
 class FastSharedStrings(SharedStrings):
     def _write_sst_strings(self) -> None:
         write = self.fh.write
-        needs_care = _NEEDS_CARE.search
+        needs_care, edge_space = _NEEDS_CARE.search, _EDGE_SPACE.search
         out = []
         for string in self.string_table.string_array:
-            if needs_care(string) or (string.startswith("<r>") and string.endswith("</r>")):
+            if needs_care(string):
                 if out:
                     write("".join(out))
                     out = []
                 self._write_si(string)
+            elif edge_space(string):
+                out.append(f'<si><t xml:space="preserve">{string}</t></si>')
             else:
                 out.append(f"<si><t>{string}</t></si>")
         if out:
