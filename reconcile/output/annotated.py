@@ -23,7 +23,7 @@ from typing import Any
 
 from reconcile.cells import split_ref
 from reconcile.findings import Finding, Severity, verdict
-from reconcile.output.fastxlsx import Blank, Number, String
+from reconcile.output.fastxlsx import COLUMN_NAMES
 from reconcile.output.xlsx import (
     FILL,
     FINDING_COLUMNS,
@@ -157,14 +157,17 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
         ws.set_column(c, c, width)
 
     tall: dict[int, int] = {}   # row → lines its tallest wrapped text takes
+    # Cells are rendered here as the <c> elements xlsxwriter would write (see
+    # reconcile.output.fastxlsx: number_cell, string_cell, blank_cell), a row at a time.
     nf_get, kind_get, fmt_get, width_get = number_formats.get, kinds.get, formats.get, widths.get
     fmt_cache = formats.cache     # (number format, mark, wrap, merged) → format
-    string_index = ws.string_index
+    tokens, names, string_index = ws.tokens, COLUMN_NAMES, ws.string_index
     covered_rows = {r for r, _ in covered}
     isfinite = math.isfinite
     for r, row in enumerate(sheet.rows[: ws.xls_rowmax]):   # xlsxwriter drops cells beyond Excel's limits
-        cells: dict[int, Any] = {}
+        cells: dict[int, str] = {}
         check_covered = r in covered_rows
+        r1 = r + 1
         for c, value in enumerate(row[: ws.xls_colmax] if len(row) > ws.xls_colmax else row):
             pos = (r, c)
             if check_covered and pos in covered:
@@ -176,10 +179,10 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                 if isfinite(value):
                     if nf or kind:
                         key = (nf, kind, False, False)
-                        fmt = fmt_cache[key] if key in fmt_cache else fmt_get(nf, kind)
+                        token = tokens[fmt_cache[key] if key in fmt_cache else fmt_get(nf, kind)]
                     else:
-                        fmt = None
-                    cells[c] = Number(value if cls is float else float(value), fmt)
+                        token = ""
+                    cells[c] = f'<c r="{names[c]}{r1}"{token}><v>{float(value):.16G}</v></c>'
                     continue
             elif cls is str:
                 if value:
@@ -189,22 +192,23 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                         tall[r] = max(tall.get(r, 1), lines)
                     if nf or kind or lines:
                         key = (nf, kind, bool(lines), False)
-                        fmt = fmt_cache[key] if key in fmt_cache else fmt_get(nf, kind, bool(lines))
+                        token = tokens[fmt_cache[key] if key in fmt_cache else fmt_get(nf, kind, bool(lines))]
                     else:
-                        fmt = None
-                    cells[c] = String(string_index(value if len(value) <= _SHORT else clip(value)), fmt)
+                        token = ""
+                    index = string_index(value if len(value) <= _SHORT else clip(value))
+                    cells[c] = f'<c r="{names[c]}{r1}"{token} t="s"><v>{index}</v></c>'
                     continue
                 value = None
             if value is None:
                 if kind is not None or nf is not None:
                     fmt = fmt_get(nf, kind)
                     if fmt is not None:
-                        cells[c] = Blank(fmt)
+                        cells[c] = f'<c r="{names[c]}{r1}"{tokens[fmt]}/>'
             else:   # booleans, dates, times, NaN, …: xlsxwriter's own writers
                 if nf is None and isinstance(value, (_dt.date, _dt.time)):
                     nf = _DATE_FORMATS.get(type(value), "yyyy-mm-dd")
                 _write_cell(ws, r, c, value, fmt_get(nf, kind) if (nf or kind) else None)
-        ws.put_row(r, cells)
+        ws.put_cells(r, cells)
 
     for (r, c), fs in marks.items():
         if sheet.value(r, c) is None and (r, c) not in merged_tl:
