@@ -103,3 +103,12 @@ def test_put_cells_outside_the_sheet_is_refused(tmp_path):
     with pytest.raises(IndexError):
         ws.put_cells(0, {20000: blank_cell("XXX1", ws.tokens[wb.add_format({"bold": True})])})
     wb.fileclosed = True
+
+
+def test_edge_space_test_matches_xlsxwriter():
+    from xlsxwriter.utility import _preserve_whitespace
+
+    for cp in [*range(0x3000), *range(0xFE00, 0x10000), 0x1680, 0x205F, 0x3000]:
+        ch = chr(cp)
+        for text in (ch, ch + "a", "a" + ch, "a" + ch + "\n", "a\n" + ch, ch + "\nb"):
+            assert bool(_preserve_whitespace(text)) == (text[:1].isspace() or text[-1:].isspace()), hex(cp)

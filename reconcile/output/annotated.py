@@ -418,22 +418,23 @@ _PARAGRAPH_STYLE = {"title": "title", "heading1": "subtitle", "heading2": "bold"
 
 def _write_narrative(ws, styles: Styles, narrative) -> None:
     ws.set_column(0, 0, NARRATIVE_WIDTH)
+    put = ws.put_string
     r = 0
     title = getattr(narrative, "title", "") if narrative is not None else ""
     paragraphs = list(getattr(narrative, "paragraphs", None) or [])
     if title and not (paragraphs and paragraphs[0].kind == "title"):
-        ws.write_string(r, 0, clip(title), styles.title)
+        put(r, 0, clip(title), styles.title)
         r += 1
     if not paragraphs:
-        ws.write_string(r, 0, EMPTY_NARRATIVE, styles.wrap)
+        put(r, 0, EMPTY_NARRATIVE, styles.wrap)
     for p in paragraphs:
         if p.kind == "table":
             if p.text:
-                ws.write_string(r, 0, clip(p.text), styles.bold)
+                put(r, 0, clip(p.text), styles.bold)
                 r += 1
             for row in p.rows:
                 text = "　｜　".join(map(str, row))
-                ws.write_string(r, 0, clip(text), styles.wrap)
+                put(r, 0, clip(text), styles.wrap)
                 lines = wrapped_lines(text, NARRATIVE_WIDTH)    # fit_row, for one cell
                 if lines > 1:
                     ws.set_row(r, min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT))
@@ -442,7 +443,7 @@ def _write_narrative(ws, styles: Styles, narrative) -> None:
         style = getattr(styles, _PARAGRAPH_STYLE.get(p.kind, "wrap"))
         if getattr(p, "pending", False) and p.kind not in _PARAGRAPH_STYLE:
             style = styles.pending   # a paragraph carrying 【待核实】
-        ws.write_string(r, 0, clip(p.text), style)
+        put(r, 0, clip(p.text), style)
         if p.kind not in _PARAGRAPH_STYLE:
             fit_row(ws, r, ((p.text, NARRATIVE_WIDTH),))
         r += 1

@@ -57,10 +57,8 @@ FAST = (all(x is not None for x in (_Blank, _Boolean, _Datetime, _Number, _Strin
 # A shared string xlsxwriter writes unchanged inside <si><t>…</t></si>: nothing to
 # escape, no control character or _xHHHH_ lookalike (and so not "<r>…</r>" either).
 _NEEDS_CARE = re.compile(r'[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_')
-# xlsxwriter's test for xml:space="preserve" (utility._preserve_whitespace), in one search.
-_EDGE_SPACE = re.compile(r"^\s|\s$")
-# Style tokens: control characters, which never occur in the XML of cells we render.
-_TOKEN = re.compile("\x01[0-9]+\x02")
+# Style tokens are "\x01<n>\x02": control characters never occur in the XML of the
+# cells we render (text goes to the shared strings).
 _RENDERED = re.compile('<c r="[A-Z]+[0-9]+"(\x01[0-9]+\x02)?( t="s")?(?:><v>([^<]*)</v></c>|/>)')
 
 
@@ -94,10 +92,11 @@ class StyleTokens(dict):
     def resolve(self, text: str) -> str:
         """``text`` with every token replaced by its ' s="<xf index>"', the xf
         indexes asked for in the order the tokens first occur."""
-        if "\x01" not in text:
-            return text
-        for token in dict.fromkeys(_TOKEN.findall(text)):
+        at = text.find("\x01")
+        while at >= 0:                      # the first token left is the next one met
+            token = text[at:text.index("\x02", at) + 1]
             text = text.replace(token, f' s="{self.formats[token]._get_xf_index()}"')
+            at = text.find("\x01", at)
         return text
 
 
@@ -128,6 +127,11 @@ class FastWorksheet(Worksheet):
         """The shared-string index of ``text`` (within Excel's 32767 characters),
         counted as a ``write_string`` of it would be."""
         return self.str_table._get_shared_string_index(text)
+
+    def put_string(self, row: int, col: int, text: str, fmt=None) -> None:
+        """``write_string(row, col, text, fmt)`` for a text within Excel's limit."""
+        index = self.string_index(text)
+        self.put_cells(row, {col: f'<c r="{COLUMN_NAMES[col]}{row + 1}"{self.tokens[fmt]} t="s"><v>{index}</v></c>'})
 
     def put_cells(self, row: int, cells: dict[int, str]) -> None:
         """Store ``cells`` ({col: rendered <c> element}, columns ascending) in ``row``,
@@ -314,15 +318,19 @@ class FastWorksheet(Worksheet):
 class FastSharedStrings(SharedStrings):
     def _write_sst_strings(self) -> None:
         write = self.fh.write
-        needs_care, edge_space = _NEEDS_CARE.search, _EDGE_SPACE.search
+        strings = self.string_table.string_array
+        # One search of them all first: "\n" ends no escape sequence and starts none.
+        needs_care = _NEEDS_CARE.search if _NEEDS_CARE.search("\n".join(strings)) else None
         out = []
-        for string in self.string_table.string_array:
-            if needs_care(string):
+        for string in strings:
+            if needs_care is not None and needs_care(string):
                 if out:
                     write("".join(out))
                     out = []
                 self._write_si(string)
-            elif edge_space(string):
+            elif string[:1].isspace() or string[-1:].isspace():
+                # xlsxwriter's test for xml:space="preserve" is ^\s|\s$: as "\n" is a space,
+                # that is "the first or the last character is a space" (tests/test_fastxlsx.py)
                 out.append(f'<si><t xml:space="preserve">{string}</t></si>')
             else:
                 out.append(f"<si><t>{string}</t></si>")
