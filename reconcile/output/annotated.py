@@ -160,8 +160,8 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
     # Cells are rendered here as the <c> elements xlsxwriter would write (see
     # reconcile.output.fastxlsx: number_cell, string_cell, blank_cell), a row at a time.
     nf_get, kind_get, fmt_get, width_get = number_formats.get, kinds.get, formats.get, widths.get
-    fmt_cache = formats.cache     # (number format, mark, wrap, merged) → format
     tokens, names, string_index = ws.tokens, COLUMN_NAMES, ws.string_index
+    plain: dict[str | None, str] = {}   # number format → token of an unmarked, unwrapped cell
     covered_rows = {r for r, _ in covered}
     isfinite = math.isfinite
     for r, row in enumerate(sheet.rows[: ws.xls_rowmax]):   # xlsxwriter drops cells beyond Excel's limits
@@ -173,16 +173,17 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
             if check_covered and pos in covered:
                 continue
             nf = nf_get(pos)
-            kind = kind_get(pos)
+            kind = kind_get(pos) if kinds else None
             cls = value.__class__
             if cls is float or cls is int:
                 if isfinite(value):
-                    if nf or kind:
-                        key = (nf, kind, False, False)
-                        token = tokens[fmt_cache[key] if key in fmt_cache else fmt_get(nf, kind)]
+                    if kind is None:
+                        token = plain.get(nf)
+                        if token is None:
+                            token = plain[nf] = tokens[fmt_get(nf, None)] if nf else ""
                     else:
-                        token = ""
-                    cells[c] = f'<c r="{names[c]}{r1}"{token}><v>{float(value):.16G}</v></c>'
+                        token = tokens[fmt_get(nf, kind)]
+                    cells[c] = f'<c r="{names[c]}{r1}"{token}><v>{value if cls is float else float(value):.16G}</v></c>'
                     continue
             elif cls is str:
                 if value:
@@ -190,11 +191,13 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                     lines = _wrapped(value, width, row, c) if ("\n" in value or len(value) * 2 > width) else 0
                     if lines:
                         tall[r] = max(tall.get(r, 1), lines)
-                    if nf or kind or lines:
-                        key = (nf, kind, bool(lines), False)
-                        token = tokens[fmt_cache[key] if key in fmt_cache else fmt_get(nf, kind, bool(lines))]
+                        token = tokens[fmt_get(nf, kind, True)]
+                    elif kind is None:
+                        token = plain.get(nf)
+                        if token is None:
+                            token = plain[nf] = tokens[fmt_get(nf, None)] if nf else ""
                     else:
-                        token = ""
+                        token = tokens[fmt_get(nf, kind)]
                     index = string_index(value if len(value) <= _SHORT else clip(value))
                     cells[c] = f'<c r="{names[c]}{r1}"{token} t="s"><v>{index}</v></c>'
                     continue
@@ -437,7 +440,7 @@ def _write_narrative(ws, styles: Styles, narrative) -> None:
                 put(r, 0, clip(text), styles.wrap)
                 lines = wrapped_lines(text, NARRATIVE_WIDTH)    # fit_row, for one cell
                 if lines > 1:
-                    ws.set_row(r, min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT))
+                    ws.set_height(r, min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT))
                 r += 1
             continue
         style = getattr(styles, _PARAGRAPH_STYLE.get(p.kind, "wrap"))
