@@ -164,8 +164,9 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
     plain: dict[str | None, str] = {}   # number format → token of an unmarked, unwrapped cell
     covered_rows = {r for r, _ in covered}
     isfinite = math.isfinite
+    rendered: dict[int, dict[int, str]] = {}
     for r, row in enumerate(sheet.rows[: ws.xls_rowmax]):   # xlsxwriter drops cells beyond Excel's limits
-        cells: dict[int, str] = {}
+        cells = rendered[r] = {}
         check_covered = r in covered_rows
         r1 = r + 1
         for c, value in enumerate(row[: ws.xls_colmax] if len(row) > ws.xls_colmax else row):
@@ -211,7 +212,7 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                 if nf is None and isinstance(value, (_dt.date, _dt.time)):
                     nf = _DATE_FORMATS.get(type(value), "yyyy-mm-dd")
                 _write_cell(ws, r, c, value, fmt_get(nf, kind) if (nf or kind) else None)
-        ws.put_cells(r, cells)
+    ws.put_rows(rendered)
 
     for (r, c), fs in marks.items():
         if sheet.value(r, c) is None and (r, c) not in merged_tl:
@@ -421,7 +422,11 @@ _PARAGRAPH_STYLE = {"title": "title", "heading1": "subtitle", "heading2": "bold"
 
 def _write_narrative(ws, styles: Styles, narrative) -> None:
     ws.set_column(0, 0, NARRATIVE_WIDTH)
-    put = ws.put_string
+    tokens, string_index, rows = ws.tokens, ws.string_index, {}
+
+    def put(r: int, c: int, text: str, fmt) -> None:     # ws.put_string, stored at the end
+        rows[r] = {0: f'<c r="A{r + 1}"{tokens[fmt]} t="s"><v>{string_index(text)}</v></c>'}
+
     r = 0
     title = getattr(narrative, "title", "") if narrative is not None else ""
     paragraphs = list(getattr(narrative, "paragraphs", None) or [])
@@ -450,4 +455,5 @@ def _write_narrative(ws, styles: Styles, narrative) -> None:
         if p.kind not in _PARAGRAPH_STYLE:
             fit_row(ws, r, ((p.text, NARRATIVE_WIDTH),))
         r += 1
+    ws.put_rows(rows)
     print_setup(ws)

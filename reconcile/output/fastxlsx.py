@@ -75,6 +75,7 @@ class ColumnNames(dict):
 
 
 COLUMN_NAMES = ColumnNames()
+_ROW_HEIGHTS: dict[int, object] = {}    # pixels → RowInfo of a row with that height only
 
 
 class StyleTokens(dict):
@@ -138,7 +139,10 @@ class FastWorksheet(Worksheet):
         if not FAST or pixels == 0:
             self.set_row(row, height)
         elif not self._check_dimensions(row, self.dim_colmin if self.dim_colmin is not None else 0):
-            self.row_info[row] = _RowInfo(pixels, None, False, 0, False)
+            info = _ROW_HEIGHTS.get(pixels)     # read only: shared between rows
+            if info is None:
+                info = _ROW_HEIGHTS[pixels] = _RowInfo(pixels, None, False, 0, False)
+            self.row_info[row] = info
             self.row_sizes[row] = [pixels, False]
 
     def put_string(self, row: int, col: int, text: str, fmt=None) -> None:
@@ -150,25 +154,36 @@ class FastWorksheet(Worksheet):
         """Store ``cells`` ({col: rendered <c> element}, columns ascending) in ``row``,
         as the matching ``write_*`` calls would. Cells must lie within the sheet
         (``xls_rowmax`` × ``xls_colmax``): xlsxwriter would drop the others."""
-        if not cells:
+        if cells:
+            self.put_rows({row: cells})
+
+    def put_rows(self, rows: dict[int, dict[int, str]]) -> None:
+        """:meth:`put_cells` for several rows: {row: {col: rendered <c>}}."""
+        rows = {r: cells for r, cells in rows.items() if cells}
+        if not rows:
             return
         if self.constant_memory:
-            raise ValueError("put_cells needs random access: not with constant_memory")
-        first, last = next(iter(cells)), next(reversed(cells))
-        if self._check_dimensions(row, first) or self._check_dimensions(row, last):
-            raise IndexError(f"row {row} holds a cell outside the worksheet")
+            raise ValueError("put_rows needs random access: not with constant_memory")
+        firsts = [next(iter(cells)) for cells in rows.values()]
+        lasts = [next(reversed(cells)) for cells in rows.values()]
+        if self._check_dimensions(min(rows), min(firsts)) or self._check_dimensions(max(rows), max(lasts)):
+            raise IndexError("a cell outside the worksheet")
         if not FAST:
-            return self._put_stock(row, cells)
-        stored = self.table.get(row)
-        if stored:                       # a later write replaces an earlier one
-            for col in cells:
-                stored.pop(col, None)
-        earlier = self.rendered.get(row)
-        if earlier is None:
-            self.rendered[row] = cells
-        else:
-            merged = {**earlier, **cells}
-            self.rendered[row] = merged if list(merged) == sorted(merged) else dict(sorted(merged.items()))
+            for row, cells in rows.items():
+                self._put_stock(row, cells)
+            return
+        table, rendered = self.table, self.rendered
+        for row, cells in rows.items():
+            stored = table.get(row)
+            if stored:                       # a later write replaces an earlier one
+                for col in cells:
+                    stored.pop(col, None)
+            earlier = rendered.get(row)
+            if earlier is None:
+                rendered[row] = cells
+            else:
+                merged = {**earlier, **cells}
+                rendered[row] = merged if list(merged) == sorted(merged) else dict(sorted(merged.items()))
 
     def _put_stock(self, row: int, cells: dict[int, str]) -> None:
         """Without the fast writer (another xlsxwriter): the rendered cells as the
@@ -226,6 +241,7 @@ class FastWorksheet(Worksheet):
         colmin, colmax = self.dim_colmin, self.dim_colmax
         write = self.fh.write
         row_tag = self._row_tag if self.excel_version != 2010 else None
+        plain_tags = row_tag is not None and self.default_row_height == self.original_row_height
         out: list[str] = []      # written XML still holding style tokens
         col_formats = {c: info.column_format for c, info in col_info.items() if info.column_format is not None}
 
@@ -248,7 +264,10 @@ class FastWorksheet(Worksheet):
                     else:
                         out.append(tag)
                 continue
-            tag = row_tag(row_num, span, info, ">") if row_tag else None
+            if info is None and plain_tags:   # what _row_tag gives for such a row
+                tag = f'<row r="{row_num + 1}" spans="{span}">' if span else f'<row r="{row_num + 1}">'
+            else:
+                tag = row_tag(row_num, span, info, ">") if row_tag else None
             if tag is None:
                 flush()
                 self._write_row(row_num, span, info)
