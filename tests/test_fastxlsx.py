@@ -116,3 +116,25 @@ def test_edge_space_test_matches_xlsxwriter():
         ch = chr(cp)
         for text in (ch, ch + "a", "a" + ch, "a" + ch + "\n", "a\n" + ch, ch + "\nb"):
             assert bool(_preserve_whitespace(text)) == (text[:1].isspace() or text[-1:].isspace()), hex(cp)
+
+
+def test_collector_paused_only_while_writing(tmp_path):
+    import gc
+
+    from reconcile.output.xlsx import open_workbook
+
+    assert gc.isenabled()
+    with open_workbook(tmp_path / "a.xlsx") as wb:
+        assert not gc.isenabled()
+        wb.add_worksheet().write_string(0, 0, "x")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), open_workbook(tmp_path / "b.xlsx"):
+        raise RuntimeError("interrupted")
+    assert gc.isenabled() and not (tmp_path / "b.xlsx").exists()
+    gc.disable()
+    try:
+        with open_workbook(tmp_path / "c.xlsx") as wb:
+            wb.add_worksheet()
+        assert not gc.isenabled()     # left as the caller had it
+    finally:
+        gc.enable()
