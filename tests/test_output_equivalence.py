@@ -215,3 +215,15 @@ def test_wide_blocks_are_wide():
 
     for first, last in WIDE_BLOCKS:
         assert all(unicodedata.east_asian_width(chr(c)) in ("W", "F") for c in range(first, last + 1)), hex(first)
+
+
+def test_seed_example_written_as_before_without_the_fast_path(tmp_path, monkeypatch):
+    """With an xlsxwriter whose internals the fast path does not know, the rendered
+    cells go through xlsxwriter's own write_* calls: still the same workbook."""
+    from reconcile.output import fastxlsx
+
+    monkeypatch.setattr(fastxlsx, "FAST", False)
+    _check_file(tmp_path, ROOT / "examples" / "峨边彝族自治县公安局_2023.xlsx")
+    raw, findings = _awkward_workbook()
+    model = SimpleNamespace(unit_name="单位", year=2023, path=raw.path, tables={}, amount_unit="万元")
+    _both(tmp_path, raw, model, findings, Narrative("标题", [Paragraph("body", "正文" * 80)]))
