@@ -424,7 +424,7 @@ def _write_narrative(ws, styles: Styles, narrative) -> None:
     ws.set_column(0, 0, NARRATIVE_WIDTH)
     tokens, string_index, rows = ws.tokens, ws.string_index, {}
 
-    def put(r: int, c: int, text: str, fmt) -> None:     # ws.put_string, stored at the end
+    def put(r: int, c: int, text: str, fmt) -> None:     # a write_string, stored with the others at the end
         rows[r] = {0: f'<c r="A{r + 1}"{tokens[fmt]} t="s"><v>{string_index(text)}</v></c>'}
 
     r = 0

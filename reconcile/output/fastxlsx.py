@@ -11,7 +11,9 @@ checks of ``write_number`` / ``write_string``, a named tuple per cell, then at
 * :meth:`FastWorksheet._write_rows` writes ``<sheetData>`` a row at a time, cells
   stored by xlsxwriter's own ``write_*`` included;
 * the shared-strings part is written a string at a time, with one check for the
-  strings that need escaping (those go through xlsxwriter's own code).
+  strings that need escaping (those go through xlsxwriter's own code);
+* :meth:`FastWorksheet.set_height` sets a plain row height without set_row's
+  argument handling, and the zip entries are deflated at level 1 (:data:`ZIP_LEVEL`).
 
 A cell's format is written as a *style token* (see :class:`StyleTokens`) that is
 replaced by ``s="<xf index>"`` when the sheet is written, asking each format for
@@ -31,12 +33,11 @@ import zipfile
 
 import xlsxwriter
 import xlsxwriter.workbook as _xwb
+import xlsxwriter.worksheet as _xw
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
-
-import xlsxwriter.worksheet as _xw
 
 
 def _internal(*names):
@@ -61,8 +62,9 @@ FAST = (all(x is not None for x in (_Blank, _Boolean, _Datetime, _Number, _Strin
 # A shared string xlsxwriter writes unchanged inside <si><t>…</t></si>: nothing to
 # escape, no control character or _xHHHH_ lookalike (and so not "<r>…</r>" either).
 _NEEDS_CARE = re.compile(r'[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_')
-# Style tokens are "\x01<n>\x02": control characters never occur in the XML of the
-# cells we render (text goes to the shared strings).
+# A rendered cell (number_cell, string_cell, blank_cell), for the fallback. Style tokens
+# are "\x01<n>\x02": control characters never occur in the XML of the cells we render
+# (their text is in the shared strings).
 _RENDERED = re.compile('<c r="[A-Z]+[0-9]+"(\x01[0-9]+\x02)?( t="s")?(?:><v>([^<]*)</v></c>|/>)')
 
 
@@ -144,11 +146,6 @@ class FastWorksheet(Worksheet):
                 info = _ROW_HEIGHTS[pixels] = _RowInfo(pixels, None, False, 0, False)
             self.row_info[row] = info
             self.row_sizes[row] = [pixels, False]
-
-    def put_string(self, row: int, col: int, text: str, fmt=None) -> None:
-        """``write_string(row, col, text, fmt)`` for a text within Excel's limit."""
-        index = self.string_index(text)
-        self.put_cells(row, {col: f'<c r="{COLUMN_NAMES[col]}{row + 1}"{self.tokens[fmt]} t="s"><v>{index}</v></c>'})
 
     def put_cells(self, row: int, cells: dict[int, str]) -> None:
         """Store ``cells`` ({col: rendered <c> element}, columns ascending) in ``row``,
