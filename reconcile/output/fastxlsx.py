@@ -135,6 +135,11 @@ class FastWorksheet(Worksheet):
         counted as a ``write_string`` of it would be."""
         return self.str_table._get_shared_string_index(text)
 
+    def _initialize(self, init_data) -> None:
+        super()._initialize(init_data)
+        if hasattr(self.str_table, "_get_shared_string_index"):
+            self.string_index = self.str_table._get_shared_string_index   # the same, one call less
+
     def set_height(self, row: int, height: float) -> None:
         """``set_row(row, height)``: a row's height, no format or options."""
         pixels = int(height * 4.0 / 3.0 + 0.5)
