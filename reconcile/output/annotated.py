@@ -14,6 +14,7 @@ can correct the file, write its 说明 and send it back.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
@@ -22,6 +23,7 @@ from typing import Any
 
 from reconcile.cells import split_ref
 from reconcile.findings import Finding, Severity, verdict
+from reconcile.output.fastxlsx import COLUMN_NAMES
 from reconcile.output.xlsx import (
     FILL,
     FINDING_COLUMNS,
@@ -61,6 +63,7 @@ MONEY_RULES = frozenset({
 _KIND_RANK = {"error": 0, "warning": 1, "explained": 2, "info": 3}
 _DATE_FORMATS = {_dt.datetime: "yyyy-mm-dd hh:mm:ss", _dt.date: "yyyy-mm-dd", _dt.time: "hh:mm:ss"}
 DEFAULT_WIDTH = 8.43          # Excel's default column width
+_SHORT = 16383                # a text this long is within Excel's limit whatever it holds (clip)
 EMPTY_NARRATIVE = "（自评报告正文尚未生成：本版本的工具暂未根据报表生成自评报告。）"
 
 
@@ -154,22 +157,62 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
         ws.set_column(c, c, width)
 
     tall: dict[int, int] = {}   # row → lines its tallest wrapped text takes
-    for r, row in enumerate(sheet.rows):
-        for c, value in enumerate(row):
-            if (r, c) in covered:
+    # Cells are rendered here as the <c> elements xlsxwriter would write (see
+    # reconcile.output.fastxlsx: number_cell, string_cell, blank_cell), a row at a time.
+    nf_get, kind_get, fmt_get, width_get = number_formats.get, kinds.get, formats.get, widths.get
+    tokens, names, string_index = ws.tokens, COLUMN_NAMES, ws.string_index
+    plain: dict[str | None, str] = {}   # number format → token of an unmarked, unwrapped cell
+    covered_rows = {r for r, _ in covered}
+    isfinite = math.isfinite
+    rendered: dict[int, dict[int, str]] = {}
+    for r, row in enumerate(sheet.rows[: ws.xls_rowmax]):   # xlsxwriter drops cells beyond Excel's limits
+        cells = rendered[r] = {}
+        check_covered = r in covered_rows
+        r1 = r + 1
+        for c, value in enumerate(row[: ws.xls_colmax] if len(row) > ws.xls_colmax else row):
+            pos = (r, c)
+            if check_covered and pos in covered:
                 continue
-            nf = number_formats.get((r, c))
-            kind = kinds.get((r, c))
-            if value is None or value == "":
+            nf = nf_get(pos)
+            kind = kind_get(pos) if kinds else None
+            cls = value.__class__
+            if cls is float or cls is int:
+                if isfinite(value):
+                    if kind is None:
+                        token = plain.get(nf)
+                        if token is None:
+                            token = plain[nf] = tokens[fmt_get(nf, None)] if nf else ""
+                    else:
+                        token = tokens[fmt_get(nf, kind)]
+                    cells[c] = f'<c r="{names[c]}{r1}"{token}><v>{value if cls is float else float(value):.16G}</v></c>'
+                    continue
+            elif cls is str:
+                if value:
+                    width = width_get(c, DEFAULT_WIDTH)
+                    lines = _wrapped(value, width, row, c) if ("\n" in value or len(value) * 2 > width) else 0
+                    if lines:
+                        tall[r] = max(tall.get(r, 1), lines)
+                        token = tokens[fmt_get(nf, kind, True)]
+                    elif kind is None:
+                        token = plain.get(nf)
+                        if token is None:
+                            token = plain[nf] = tokens[fmt_get(nf, None)] if nf else ""
+                    else:
+                        token = tokens[fmt_get(nf, kind)]
+                    index = string_index(value if len(value) <= _SHORT else clip(value))
+                    cells[c] = f'<c r="{names[c]}{r1}"{token} t="s"><v>{index}</v></c>'
+                    continue
+                value = None
+            if value is None:
                 if kind is not None or nf is not None:
-                    ws.write_blank(r, c, None, formats.get(nf, kind))
-                continue
-            if nf is None and isinstance(value, (_dt.date, _dt.time)):
-                nf = _DATE_FORMATS.get(type(value), "yyyy-mm-dd")
-            lines = _wrapped(value, widths.get(c, DEFAULT_WIDTH), row, c) if isinstance(value, str) else 0
-            if lines:
-                tall[r] = max(tall.get(r, 1), lines)
-            _write_cell(ws, r, c, value, formats.get(nf, kind, bool(lines)) if (nf or kind or lines) else None)
+                    fmt = fmt_get(nf, kind)
+                    if fmt is not None:
+                        cells[c] = f'<c r="{names[c]}{r1}"{tokens[fmt]}/>'
+            else:   # booleans, dates, times, NaN, …: xlsxwriter's own writers
+                if nf is None and isinstance(value, (_dt.date, _dt.time)):
+                    nf = _DATE_FORMATS.get(type(value), "yyyy-mm-dd")
+                _write_cell(ws, r, c, value, fmt_get(nf, kind) if (nf or kind) else None)
+    ws.put_rows(rendered)
 
     for (r, c), fs in marks.items():
         if sheet.value(r, c) is None and (r, c) not in merged_tl:
@@ -379,30 +422,38 @@ _PARAGRAPH_STYLE = {"title": "title", "heading1": "subtitle", "heading2": "bold"
 
 def _write_narrative(ws, styles: Styles, narrative) -> None:
     ws.set_column(0, 0, NARRATIVE_WIDTH)
+    tokens, string_index, rows = ws.tokens, ws.string_index, {}
+
+    def put(r: int, c: int, text: str, fmt) -> None:     # a write_string, stored with the others at the end
+        rows[r] = {0: f'<c r="A{r + 1}"{tokens[fmt]} t="s"><v>{string_index(text)}</v></c>'}
+
     r = 0
     title = getattr(narrative, "title", "") if narrative is not None else ""
     paragraphs = list(getattr(narrative, "paragraphs", None) or [])
     if title and not (paragraphs and paragraphs[0].kind == "title"):
-        ws.write_string(r, 0, clip(title), styles.title)
+        put(r, 0, clip(title), styles.title)
         r += 1
     if not paragraphs:
-        ws.write_string(r, 0, EMPTY_NARRATIVE, styles.wrap)
+        put(r, 0, EMPTY_NARRATIVE, styles.wrap)
     for p in paragraphs:
         if p.kind == "table":
             if p.text:
-                ws.write_string(r, 0, clip(p.text), styles.bold)
+                put(r, 0, clip(p.text), styles.bold)
                 r += 1
             for row in p.rows:
-                text = "　｜　".join(str(x) for x in row)
-                ws.write_string(r, 0, clip(text), styles.wrap)
-                fit_row(ws, r, ((text, NARRATIVE_WIDTH),))
+                text = "　｜　".join(map(str, row))
+                put(r, 0, clip(text), styles.wrap)
+                lines = wrapped_lines(text, NARRATIVE_WIDTH)    # fit_row, for one cell
+                if lines > 1:
+                    ws.set_height(r, min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT))
                 r += 1
             continue
         style = getattr(styles, _PARAGRAPH_STYLE.get(p.kind, "wrap"))
         if getattr(p, "pending", False) and p.kind not in _PARAGRAPH_STYLE:
             style = styles.pending   # a paragraph carrying 【待核实】
-        ws.write_string(r, 0, clip(p.text), style)
+        put(r, 0, clip(p.text), style)
         if p.kind not in _PARAGRAPH_STYLE:
             fit_row(ws, r, ((p.text, NARRATIVE_WIDTH),))
         r += 1
+    ws.put_rows(rows)
     print_setup(ws)

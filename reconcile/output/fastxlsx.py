@@ -1,0 +1,429 @@
+"""A faster xlsxwriter for our workbooks: the same bytes, less Python per cell.
+
+xlsxwriter spends most of a small workbook's time on per-cell Python: the argument
+checks of ``write_number`` / ``write_string``, a named tuple per cell, then at
+``close()`` several XML-writer calls per cell and per shared string. Here
+
+* a writer that knows its cells renders them itself as ``<c>`` elements
+  (:func:`number_cell`, :func:`string_cell`, :func:`blank_cell`, or the same
+  f-strings inline in a hot loop) and stores a whole row with
+  :meth:`FastWorksheet.put_cells`: one dimension check a row, no tuple per cell;
+* :meth:`FastWorksheet._write_rows` writes ``<sheetData>`` a row at a time, cells
+  stored by xlsxwriter's own ``write_*`` included;
+* the shared-strings part is written a string at a time, with one check for the
+  strings that need escaping (those go through xlsxwriter's own code);
+* :meth:`FastWorksheet.set_height` sets a plain row height without set_row's
+  argument handling, and the zip entries are deflated at level 1 (:data:`ZIP_LEVEL`).
+
+A cell's format is written as a *style token* (see :class:`StyleTokens`) that is
+replaced by ``s="<xf index>"`` when the sheet is written, asking each format for
+its xf index in the order xlsxwriter would (the first time the sheet XML meets it),
+so the numbering, and every byte of every part, is what xlsxwriter itself would
+write (tests/test_output_equivalence.py and tests/test_fastxlsx.py compare them).
+Cell kinds we do not render (formulas, rich strings, …) go through xlsxwriter's own
+methods. If the xlsxwriter internals this relies on are missing (another version),
+:data:`FAST` is False: stored cells are then written with the stock ``write_*``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import zipfile
+
+import xlsxwriter
+import xlsxwriter.workbook as _xwb
+import xlsxwriter.worksheet as _xw
+from xlsxwriter.packager import Packager
+from xlsxwriter.sharedstrings import SharedStrings
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+
+def _internal(*names):
+    return next((getattr(_xw, n) for n in names if hasattr(_xw, n)), None)
+
+
+# xlsxwriter's cell and row records (renamed over its versions).
+_Blank = _internal("CellBlankTuple", "cell_blank_tuple")
+_Boolean = _internal("CellBooleanTuple", "cell_boolean_tuple")
+_Datetime = _internal("CellDatetimeTuple", "cell_datetime_tuple")
+_Number = _internal("CellNumberTuple", "cell_number_tuple")
+_String = _internal("CellStringTuple", "cell_string_tuple")
+_RowInfo = _internal("RowInfo")
+
+FAST = (all(x is not None for x in (_Blank, _Boolean, _Datetime, _Number, _String))
+        and _RowInfo is not None and hasattr(_xw, "ColumnInfo")
+        and all(hasattr(Worksheet, m) for m in ("_write_rows", "_calculate_spans", "_write_row",
+                                               "_write_empty_row", "_write_cell", "_check_dimensions"))
+        and hasattr(SharedStrings, "_write_si") and hasattr(xlsxwriter.Workbook, "_get_packager")
+        and hasattr(Packager, "_write_shared_strings_file"))
+
+# A shared string xlsxwriter writes unchanged inside <si><t>…</t></si>: nothing to
+# escape, no control character or _xHHHH_ lookalike (and so not "<r>…</r>" either).
+_NEEDS_CARE = re.compile(r'[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_')
+# A rendered cell (number_cell, string_cell, blank_cell), for the fallback. Style tokens
+# are "\x01<n>\x02": control characters never occur in the XML of the cells we render
+# (their text is in the shared strings).
+_RENDERED = re.compile('<c r="[A-Z]+[0-9]+"(\x01[0-9]+\x02)?( t="s")?(?:><v>([^<]*)</v></c>|/>)')
+
+
+class ColumnNames(dict):
+    """Column number → letters ("A", …, "XFD"), computed once."""
+
+    def __missing__(self, col: int) -> str:
+        name = self[col] = xl_col_to_name(col)
+        return name
+
+
+COLUMN_NAMES = ColumnNames()
+_ROW_HEIGHTS: dict[int, object] = {}    # pixels → RowInfo of a row with that height only
+
+
+class StyleTokens(dict):
+    """Format → its style token ('' for no format), one table per workbook."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.formats: dict[str, object] = {}
+
+    def __missing__(self, fmt) -> str:
+        if fmt is None:
+            token = ""
+        else:
+            token = f"\x01{len(self.formats)}\x02"
+            self.formats[token] = fmt
+        self[fmt] = token
+        return token
+
+    def resolve(self, text: str) -> str:
+        """``text`` with every token replaced by its ' s="<xf index>"', the xf
+        indexes asked for in the order the tokens first occur."""
+        at = text.find("\x01")
+        while at >= 0:                      # the first token left is the next one met
+            token = text[at:text.index("\x02", at) + 1]
+            text = text.replace(token, f' s="{self.formats[token]._get_xf_index()}"')
+            at = text.find("\x01", at)
+        return text
+
+
+# The <c> elements xlsxwriter writes for a number, a shared string and a formatted
+# blank; ``ref`` is the cell's A1 reference, ``token`` the format's style token.
+def number_cell(ref: str, token: str, number: float) -> str:
+    return f'<c r="{ref}"{token}><v>{number:.16G}</v></c>'
+
+
+def string_cell(ref: str, token: str, index: int) -> str:
+    return f'<c r="{ref}"{token} t="s"><v>{index}</v></c>'
+
+
+def blank_cell(ref: str, token: str) -> str:
+    return f'<c r="{ref}"{token}/>'
+
+
+class FastWorksheet(Worksheet):
+    """A worksheet that also takes rows of rendered cells (:meth:`put_cells`) and
+    writes ``<sheetData>`` faster."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rendered: dict[int, dict[int, str]] = {}   # row → {col: '<c …>'}, columns ascending
+        self.tokens = StyleTokens()    # replaced by the workbook's own table in add_worksheet
+
+    def string_index(self, text: str) -> int:
+        """The shared-string index of ``text`` (within Excel's 32767 characters),
+        counted as a ``write_string`` of it would be."""
+        return self.str_table._get_shared_string_index(text)
+
+    def _initialize(self, init_data) -> None:
+        super()._initialize(init_data)
+        if hasattr(self.str_table, "_get_shared_string_index"):
+            self.string_index = self.str_table._get_shared_string_index   # the same, one call less
+
+    def set_height(self, row: int, height: float) -> None:
+        """``set_row(row, height)``: a row's height, no format or options."""
+        pixels = int(height * 4.0 / 3.0 + 0.5)
+        if not FAST or pixels == 0:
+            self.set_row(row, height)
+        elif not self._check_dimensions(row, self.dim_colmin if self.dim_colmin is not None else 0):
+            info = _ROW_HEIGHTS.get(pixels)     # read only: shared between rows
+            if info is None:
+                info = _ROW_HEIGHTS[pixels] = _RowInfo(pixels, None, False, 0, False)
+            self.row_info[row] = info
+            self.row_sizes[row] = [pixels, False]
+
+    def put_cells(self, row: int, cells: dict[int, str]) -> None:
+        """Store ``cells`` ({col: rendered <c> element}, columns ascending) in ``row``,
+        as the matching ``write_*`` calls would. Cells must lie within the sheet
+        (``xls_rowmax`` × ``xls_colmax``): xlsxwriter would drop the others."""
+        if cells:
+            self.put_rows({row: cells})
+
+    def put_rows(self, rows: dict[int, dict[int, str]]) -> None:
+        """:meth:`put_cells` for several rows: {row: {col: rendered <c>}}."""
+        rows = {r: cells for r, cells in rows.items() if cells}
+        if not rows:
+            return
+        if self.constant_memory:
+            raise ValueError("put_rows needs random access: not with constant_memory")
+        firsts = [next(iter(cells)) for cells in rows.values()]
+        lasts = [next(reversed(cells)) for cells in rows.values()]
+        if self._check_dimensions(min(rows), min(firsts)) or self._check_dimensions(max(rows), max(lasts)):
+            raise IndexError("a cell outside the worksheet")
+        if not FAST:
+            for row, cells in rows.items():
+                self._put_stock(row, cells)
+            return
+        table, rendered = self.table, self.rendered
+        for row, cells in rows.items():
+            stored = table.get(row)
+            if stored:                       # a later write replaces an earlier one
+                for col in cells:
+                    stored.pop(col, None)
+            earlier = rendered.get(row)
+            if earlier is None:
+                rendered[row] = cells
+            else:
+                merged = {**earlier, **cells}
+                rendered[row] = merged if list(merged) == sorted(merged) else dict(sorted(merged.items()))
+
+    def _put_stock(self, row: int, cells: dict[int, str]) -> None:
+        """Without the fast writer (another xlsxwriter): the rendered cells as the
+        ``write_*`` calls they stand for."""
+        formats, sst = self.tokens.formats, self.str_table
+        strings = None
+        for col, xml in cells.items():
+            m = _RENDERED.fullmatch(xml)
+            token, shared, value = m.group(1), m.group(2), m.group(3)
+            fmt = formats[token] if token else None
+            if value is None:
+                self._write_blank(row, col, None, fmt)
+            elif shared:
+                if strings is None:
+                    strings = {i: text for text, i in sst.string_table.items()}
+                sst.count -= 1          # string_index counted it already
+                self._write_string(row, col, strings[int(value)], fmt)
+            else:
+                self._write_number(row, col, float(value), fmt)
+
+    def _calculate_spans(self) -> None:
+        if not FAST:
+            return super()._calculate_spans()
+        rowmin, rowmax, colmin, colmax = self.dim_rowmin, self.dim_rowmax, self.dim_colmin, self.dim_colmax
+        blocks: dict[int, list[int]] = {}
+        for source in (self.table, self.comments, self.rendered):
+            for row_num, cols in source.items():
+                if not cols or row_num < rowmin or row_num > rowmax:
+                    continue
+                if source is self.rendered:
+                    lo, hi = next(iter(cols)), next(reversed(cols))
+                else:
+                    lo, hi = min(cols), max(cols)
+                if lo < colmin or hi > colmax:
+                    inside = [c for c in cols if colmin <= c <= colmax]
+                    if not inside:
+                        continue
+                    lo, hi = min(inside), max(inside)
+                block = blocks.get(row_num >> 4)
+                if block is None:
+                    blocks[row_num >> 4] = [lo, hi]
+                else:
+                    if lo < block[0]:
+                        block[0] = lo
+                    if hi > block[1]:
+                        block[1] = hi
+        self.row_spans = {i: f"{lo + 1}:{hi + 1}" for i, (lo, hi) in sorted(blocks.items())}
+
+    def _write_rows(self) -> None:
+        if not FAST:
+            return super()._write_rows()
+        self._calculate_spans()
+        table, rendered, row_info, comments = self.table, self.rendered, self.row_info, self.comments
+        col_info, spans, names, tokens = self.col_info, self.row_spans, COLUMN_NAMES, self.tokens
+        colmin, colmax = self.dim_colmin, self.dim_colmax
+        write = self.fh.write
+        row_tag = self._row_tag if self.excel_version != 2010 else None
+        plain_tags = row_tag is not None and self.default_row_height == self.original_row_height
+        out: list[str] = []      # written XML still holding style tokens
+        col_formats = {c: info.column_format for c, info in col_info.items() if info.column_format is not None}
+
+        def flush() -> None:     # before xlsxwriter itself asks a format for its index
+            if out:
+                write(tokens.resolve("".join(out)))
+                out.clear()
+
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table.get(row_num)
+            done = rendered.get(row_num)
+            info = row_info.get(row_num)
+            span = spans.get(row_num >> 4)
+            if not cells and not done:
+                if info is not None or row_num in comments:
+                    tag = row_tag(row_num, span, info, "/>") if row_tag else None
+                    if tag is None:
+                        flush()
+                        self._write_empty_row(row_num, span, info)
+                    else:
+                        out.append(tag)
+                continue
+            if info is None and plain_tags:   # what _row_tag gives for such a row
+                tag = f'<row r="{row_num + 1}" spans="{span}">' if span else f'<row r="{row_num + 1}">'
+            else:
+                tag = row_tag(row_num, span, info, ">") if row_tag else None
+            if tag is None:
+                flush()
+                self._write_row(row_num, span, info)
+            else:
+                out.append(tag)
+            row_format = info.row_format if info is not None else None
+            if done and (row_format or col_formats):
+                done = self._with_default_formats(done, row_format, col_formats)
+            if not cells:
+                out.append("".join(done.values()))
+                out.append("</row>")
+                continue
+            r = str(row_num + 1)
+            for col_num in sorted({*cells, *done}) if done else sorted(cells):
+                if col_num < colmin or col_num > colmax:
+                    continue
+                cell = cells.get(col_num)
+                if cell is None:
+                    out.append(done[col_num])
+                    continue
+                cls = cell.__class__
+                if cls is _Blank:
+                    fmt = cell[0]
+                else:
+                    fmt = cell[1]
+                if fmt is None:
+                    if row_format:
+                        fmt = row_format
+                    elif col_num in col_info:
+                        fmt = col_info[col_num].column_format
+                if cls is _Number or cls is _Datetime:
+                    out.append(f'<c r="{names[col_num]}{r}"{tokens[fmt]}><v>{cell[0]:.16G}</v></c>')
+                elif cls is _String:
+                    out.append(f'<c r="{names[col_num]}{r}"{tokens[fmt]} t="s"><v>{cell[0]}</v></c>')
+                elif cls is _Blank:
+                    out.append(f'<c r="{names[col_num]}{r}"{tokens[fmt]}/>')
+                elif cls is _Boolean:
+                    out.append(f'<c r="{names[col_num]}{r}"{tokens[fmt]} t="b"><v>{cell[0]}</v></c>')
+                else:   # formulas, rich strings, errors: xlsxwriter's own writer
+                    flush()
+                    self._write_cell(row_num, col_num, cell)
+            out.append("</row>")
+        flush()
+
+    def _with_default_formats(self, cells: dict[int, str], row_format, col_formats) -> dict[int, str]:
+        """Rendered cells without a format take the row's, else the column's, format,
+        as xlsxwriter's _write_cell gives them."""
+        out = {}
+        for col, xml in cells.items():
+            fmt = row_format or col_formats.get(col)
+            if fmt is not None and "\x01" not in xml:
+                end = xml.index('"', 6) + 1          # after <c r="A1"
+                xml = xml[:end] + self.tokens[fmt] + xml[end:]
+            out[col] = xml
+        return out
+
+    def _row_tag(self, row_num: int, span: str | None, info, end: str) -> str | None:
+        """The <row> start (``end`` ">") or empty ("/>") tag xlsxwriter's _write_row
+        writes, for rows without a row format, outline level or collapse (else None)."""
+        if info is None:
+            height, hidden = self.default_row_height, False
+        elif info.row_format is None and not info.level and not info.collapsed:
+            height = info.height if info.height is not None else self.default_row_height
+            hidden = info.hidden
+        else:
+            return None
+        tag = f'<row r="{row_num + 1}"'
+        if span:
+            tag += f' spans="{span}"'
+        custom = height != self.original_row_height or height != self.default_row_height
+        if custom:
+            tag += f' ht="{height * 0.75:.16g}"'
+        if hidden:
+            tag += ' hidden="1"'
+        if custom:
+            tag += ' customHeight="1"'
+        return tag + end
+
+
+class FastSharedStrings(SharedStrings):
+    def _write_sst_strings(self) -> None:
+        write = self.fh.write
+        strings = self.string_table.string_array
+        # One search of them all first: "\n" ends no escape sequence and starts none.
+        needs_care = _NEEDS_CARE.search if _NEEDS_CARE.search("\n".join(strings)) else None
+        out = []
+        for string in strings:
+            if needs_care is not None and needs_care(string):
+                if out:
+                    write("".join(out))
+                    out = []
+                self._write_si(string)
+            elif string[:1].isspace() or string[-1:].isspace():
+                # xlsxwriter's test for xml:space="preserve" is ^\s|\s$: as "\n" is a space,
+                # that is "the first or the last character is a space" (tests/test_fastxlsx.py)
+                out.append(f'<si><t xml:space="preserve">{string}</t></si>')
+            else:
+                out.append(f"<si><t>{string}</t></si>")
+        if out:
+            write("".join(out))
+
+
+class FastPackager(Packager):
+    def _write_shared_strings_file(self) -> None:
+        if not self.workbook.str_table.count:
+            return
+        sst = FastSharedStrings()
+        sst.string_table = self.workbook.str_table
+        sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        sst._assemble_xml_file()
+
+
+ZIP_LEVEL = 1     # deflate level of the parts: about 2.5x faster than zlib's default 6, files ~15 % larger
+
+
+class _FastZipInfo(zipfile.ZipInfo):
+    """A zip entry compressed at :data:`ZIP_LEVEL` (xlsxwriter leaves zlib's default)."""
+
+    __slots__ = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._compresslevel = ZIP_LEVEL
+
+
+_zip_lock = threading.Lock()
+
+
+class FastWorkbook(xlsxwriter.Workbook):
+    """An xlsxwriter Workbook whose worksheets are :class:`FastWorksheet`."""
+
+    worksheet_class = FastWorksheet
+
+    def __init__(self, filename=None, options=None) -> None:
+        super().__init__(filename, options)
+        self.style_tokens = StyleTokens()
+
+    def add_worksheet(self, name=None, worksheet_class=None):
+        ws = super().add_worksheet(name, worksheet_class)
+        if isinstance(ws, FastWorksheet):
+            ws.tokens = self.style_tokens
+        return ws
+
+    def _get_packager(self):
+        return FastPackager() if FAST else super()._get_packager()
+
+    def _store_workbook(self) -> None:
+        """xlsxwriter's own, with its zip entries made as :class:`_FastZipInfo` (it
+        names the class in its module; the swap is undone at once, under a lock)."""
+        if not (FAST and self.in_memory and getattr(_xwb, "ZipInfo", None) is zipfile.ZipInfo):
+            return super()._store_workbook()
+        with _zip_lock:
+            _xwb.ZipInfo = _FastZipInfo
+            try:
+                super()._store_workbook()
+            finally:
+                _xwb.ZipInfo = zipfile.ZipInfo

@@ -1,0 +1,140 @@
+"""reconcile.output.fastxlsx writes the bytes xlsxwriter itself writes: the same random
+sheets (numbers, strings that need escaping, blanks, booleans, dates, formulas, rich
+strings, row heights and formats, hidden rows, column formats, comments, merges)
+written through stock xlsxwriter and through FastWorkbook, cell by cell with write_*
+or as rendered rows with put_cells, with the fast writer and with its fallback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zipfile
+
+import pytest
+import xlsxwriter
+
+from reconcile.output import fastxlsx
+from reconcile.output.fastxlsx import COLUMN_NAMES, FastWorkbook, blank_cell, number_cell, string_cell
+from reconcile.output.xlsx import WORKBOOK_OPTIONS
+
+STRINGS = ["", "a", " lead", "trail ", "　全角缩进", "x\ny", "a&b<c>", "<r>rich?</r>", "_x0041_", "ctl\x01",
+           "\ufffe", "中文", "=1+1", "http://x.example", "long " * 50, "tab\t", "quote\"'"]
+
+
+def _parts(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}
+
+
+def _build(wb, seed: int, rendered: bool) -> None:
+    rng = random.Random(seed)
+    fmts = [None] + [wb.add_format(p) for p in (
+        {"num_format": "0.00%"}, {"bold": True}, {"bg_color": "#FFC7CE", "border": 1}, {"text_wrap": True},
+        {"num_format": "#,##0.00", "bold": True}, {"bold": True})]   # the last two share an xf
+    bold = wb.add_format({"italic": True})
+    for s in range(3):
+        ws = wb.add_worksheet(f"S{s}")
+        if rng.random() < 0.5:
+            ws.set_column(1, 1, 20, fmts[rng.randrange(1, len(fmts))])
+        ws.set_column(3, 5, 12)
+        for r in rng.sample(range(60), 12):
+            height, fmt, hidden = rng.choice([None, 30, 45.5, 0, 31.5]), rng.choice([None, None, bold]), rng.random() < 0.3
+            if rendered and height is not None and fmt is None and not hidden:
+                ws.set_height(r, height)
+            else:
+                ws.set_row(r, height, fmt, {"hidden": hidden})
+        for r in range(rng.randrange(20, 60)):
+            cells = {}
+            for c in sorted(rng.sample(range(12), rng.randrange(0, 8))):
+                kind, fmt = rng.random(), rng.choice(fmts)
+                if kind < 0.35:
+                    value = rng.choice([0.0, -1.5, 1e20, 1 / 3, 123456789.123, 7.0])
+                    if rendered:
+                        cells[c] = number_cell(f"{COLUMN_NAMES[c]}{r + 1}", ws.tokens[fmt], value)
+                    else:
+                        ws.write_number(r, c, value, fmt)
+                elif kind < 0.7:
+                    text = rng.choice(STRINGS) or "e"
+                    if rendered:
+                        cells[c] = string_cell(f"{COLUMN_NAMES[c]}{r + 1}", ws.tokens[fmt], ws.string_index(text))
+                    else:
+                        ws.write_string(r, c, text, fmt)
+                elif kind < 0.8 and fmt is not None:
+                    if rendered:
+                        cells[c] = blank_cell(f"{COLUMN_NAMES[c]}{r + 1}", ws.tokens[fmt])
+                    else:
+                        ws.write_blank(r, c, None, fmt)
+            if rendered:
+                ws.put_cells(r, cells)
+            # cells every variant writes through xlsxwriter itself
+            if rng.random() < 0.2:
+                ws.write_boolean(r, 12, rng.random() < 0.5, rng.choice(fmts))
+            if rng.random() < 0.1:
+                ws.write_datetime(r, 13, dt.datetime(2024, 3, 1, 9, 30), wb.add_format({"num_format": "yyyy-mm-dd"}))
+            if rng.random() < 0.05:
+                ws.write_formula(r, 14, "=A1+1", rng.choice(fmts), 2)
+            if rng.random() < 0.05:
+                ws.write_rich_string(r, 15, "a", bold, "b", rng.choice(fmts[1:]))
+            if rng.random() < 0.05:
+                ws.write_comment(r, rng.randrange(0, 20), "注" + str(r))
+            if rng.random() < 0.05:
+                ws.write_string(r, 2, "later write wins", rng.choice(fmts))
+        ws.merge_range(70, 0, 71, 2, "合并", fmts[2])
+        ws.write_comment(80, 3, "a comment on an empty row")
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("rendered", [False, True])
+@pytest.mark.parametrize("fast", [True, False])
+def test_same_bytes_as_xlsxwriter(tmp_path, monkeypatch, seed, rendered, fast):
+    stock = xlsxwriter.Workbook(str(tmp_path / "stock.xlsx"), WORKBOOK_OPTIONS)
+    _build(stock, seed, rendered=False)
+    stock.close()
+    monkeypatch.setattr(fastxlsx, "FAST", fast)
+    ours = FastWorkbook(str(tmp_path / "fast.xlsx"), WORKBOOK_OPTIONS)
+    _build(ours, seed, rendered=rendered)
+    ours.close()
+    assert xlsxwriter.workbook.ZipInfo is zipfile.ZipInfo   # the swap for the deflate level is undone
+    a, b = _parts(tmp_path / "fast.xlsx"), _parts(tmp_path / "stock.xlsx")
+    assert list(a) == list(b)
+    for name in a:
+        assert a[name] == b[name], name
+
+
+def test_put_cells_outside_the_sheet_is_refused(tmp_path):
+    wb = FastWorkbook(str(tmp_path / "x.xlsx"), WORKBOOK_OPTIONS)
+    ws = wb.add_worksheet()
+    with pytest.raises(IndexError):
+        ws.put_cells(0, {20000: blank_cell("XXX1", ws.tokens[wb.add_format({"bold": True})])})
+    wb.fileclosed = True
+
+
+def test_edge_space_test_matches_xlsxwriter():
+    from xlsxwriter.utility import _preserve_whitespace
+
+    for cp in [*range(0x3000), *range(0xFE00, 0x10000), 0x1680, 0x205F, 0x3000]:
+        ch = chr(cp)
+        for text in (ch, ch + "a", "a" + ch, "a" + ch + "\n", "a\n" + ch, ch + "\nb"):
+            assert bool(_preserve_whitespace(text)) == (text[:1].isspace() or text[-1:].isspace()), hex(cp)
+
+
+def test_collector_paused_only_while_writing(tmp_path):
+    import gc
+
+    from reconcile.output.xlsx import open_workbook
+
+    assert gc.isenabled()
+    with open_workbook(tmp_path / "a.xlsx") as wb:
+        assert not gc.isenabled()
+        wb.add_worksheet().write_string(0, 0, "x")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), open_workbook(tmp_path / "b.xlsx"):
+        raise RuntimeError("interrupted")
+    assert gc.isenabled() and not (tmp_path / "b.xlsx").exists()
+    gc.disable()
+    try:
+        with open_workbook(tmp_path / "c.xlsx") as wb:
+            wb.add_worksheet()
+        assert not gc.isenabled()     # left as the caller had it
+    finally:
+        gc.enable()
