@@ -9,6 +9,7 @@ from it. Row and column indexes here are 0-based.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from reconcile.reading.preflight import Preflight, Unreadable, preflight
 _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
+@functools.lru_cache(maxsize=1024)
 def is_percent_format(code: str) -> bool:
     """A number format that shows the value × 100 with "%": 0.00% yes; 0.00"%" or
     0.00\\% (a literal percent sign after the plain number) no."""
