@@ -133,10 +133,17 @@ def data_rows(sheet: RawSheet, located: Located) -> list[int]:
         row = sheet.rows[r]
         width = len(row)
         values = [(None if (v := row[c]) == "" else v) if 0 <= c < width else None for c in cols]  # sheet.value
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
+        for v in values:
+            if v is not None and not (isinstance(v, str) and not v.strip()):
+                break
+        else:
+            continue                  # blank
         texts = [normalize_label(v) for v in values if v is not None]
-        if texts and sum(t in labels for t in texts) >= max(2, len(texts) // 2):
+        hits = 0
+        for t in texts:
+            if t in labels:
+                hits += 1
+        if hits >= 2 and hits >= len(texts) // 2:
             continue  # the header repeated (printed tables repeat it on every page)
         first = next((str(v).strip() for v in values if v is not None and str(v).strip()), "")
         if _FOOTER.match(first):

@@ -121,9 +121,11 @@ class SheetReader:
             r0, c0 = self.merged[(r, c)]
             raw = self.sheet.value(r0, c0)
             origin = a1(r0, c0) if raw is not None else None
-        # the percent format matters only to a number
-        percent = isinstance(raw, float) and self._percent(r, c)
-        return new_text(self._name, a1(r, c), raw, cell_text(raw, percent), origin)
+        if type(raw) is str:              # cell_text → clean_text, inline
+            value = raw.strip().strip("\u3000").strip() or None
+        else:                             # the percent format matters only to a number
+            value = cell_text(raw, isinstance(raw, float) and self._percent(r, c))
+        return new_text(self._name, a1(r, c), raw, value, origin)
 
     def num(self, r: int, c: int | None, kind: str, label: str = "") -> Num | None:
         if c is None:
