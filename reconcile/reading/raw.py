@@ -80,6 +80,10 @@ class RawWorkbook:
         return next((s for s in self.sheets if s.name == name), None)
 
 
+class ReadFailed(Unreadable):
+    """A file that passed the preflight but that the reader could not read."""
+
+
 # Never swallowed: the user pressed Ctrl+C, or the process is exiting.
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
@@ -101,8 +105,8 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
     except BaseException as exc:  # calamine raises its own classes; a Rust panic is a BaseException
         text = str(exc)
         if "password" in text.lower() or "Password" in type(exc).__name__:
-            raise Unreadable("文件已加密（设置了打开密码），请去除密码后重新保存为 .xlsx 提交") from exc
-        raise Unreadable(f"无法读取工作簿（{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
+            raise ReadFailed("文件已加密（设置了打开密码），请去除密码后重新保存为 .xlsx 提交") from exc
+        raise ReadFailed(f"无法读取工作簿（{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
     sheets: list[RawSheet] = []
     try:
         metadata = {m.name: m for m in wb.sheets_metadata}
@@ -137,7 +141,7 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
     except (Unreadable, *_FATAL):
         raise
     except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
-        raise Unreadable(f"读取工作表时出错（{type(exc).__name__}: {str(exc)[:200]}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
+        raise ReadFailed(f"读取工作表时出错（{type(exc).__name__}: {str(exc)[:200]}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
     finally:
         try:
             wb.close()
