@@ -167,7 +167,7 @@ def check_path(path: Path, config: Config = DEFAULT, batch: dict | None = None):
     return raw, model, findings
 
 
-PHASE_ONE_SHEETS = ("basic", "income", "expenditure")
+FACT_SHEETS = ("basic", "income", "expenditure")
 
 
 def _sheet_filter(keys: tuple[str, ...]) -> Callable[[str], bool]:
@@ -181,9 +181,9 @@ def _sheet_filter(keys: tuple[str, ...]) -> Callable[[str], bool]:
 
 
 def _partial_model(path: Path, keys: tuple[str, ...]):
-    """The model built from only the sheets ``keys`` name (by sheet name): a cheaper
-    read for phase one. The whole file is still preflighted first (a hostile file never
-    reaches the reader, whichever sheet it hides in). Raises Unreadable."""
+    """The model built from only the sheets ``keys`` name (by sheet name). The whole
+    file is still preflighted first (a hostile file never reaches the reader, whichever
+    sheet it hides in). Raises Unreadable."""
     from reconcile.reading.raw import read_raw
     from reconcile.reading.workbook import build_model
 
@@ -198,7 +198,7 @@ def unit_year(item: InputFile) -> tuple[str, int] | None:
 
     try:
         model = _partial_model(item.path, ("basic",))
-    except Exception:  # noqa: BLE001 - an unreadable file is reported in phase two
+    except Exception:  # noqa: BLE001 - an unreadable file is reported by its check
         return None
     if not model.unit_name or model.year is None:
         return None
@@ -212,10 +212,10 @@ def year_facts(item: InputFile) -> YearFacts | None:
     from reconcile.reading.workbook import read_workbook
 
     try:
-        model = _partial_model(item.path, PHASE_ONE_SHEETS)
+        model = _partial_model(item.path, FACT_SHEETS)
         if not ("income" in model.tables and "expenditure" in model.tables):
             _, model = read_workbook(item.path)
-    except Exception:  # noqa: BLE001 - an unreadable file is reported in phase two
+    except Exception:  # noqa: BLE001 - an unreadable file is reported by its check
         return None
     return facts_of(model, item.display)
 
