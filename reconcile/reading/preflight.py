@@ -445,32 +445,15 @@ def _scan_plain_data(xml: bytes, start: int, scan: SheetScan, state: _CellState)
     end = xml.find(b"</sheetData>", start)
     if end == -1 or xml.find(b"sheetData", end + 12) != -1 or _PLAIN_DATA.fullmatch(xml, start, end) is None:
         return None
-    styles, formulas, errors = scan.styles, scan.formulas_without_value, scan.errors
-    columns = _COLUMNS
-    max_row, max_col = state.max_row, state.max_col
-    for letters, r, style, kind, content in _PLAIN_CELLS.findall(xml, start, end):
-        row, col = int(r), columns[letters]
-        if style and style != b"0" and row <= MAX_ROWS and col < MAX_COLS:
-            styles[(row - 1, col)] = int(style)
-        if not content or content == b"<v/>":
-            continue                  # an empty formatted cell holds nothing
-        if row > MAX_ROWS or col + 1 > MAX_COLS:
-            state.max_row, state.max_col = max_row, max_col
-            raise _too_far(scan.name, row, col + 1)
-        if row > max_row:
-            max_row = row
-        if col + 1 > max_col:
-            max_col = col + 1
-        if content[:2] == b"<f":
-            if (b"<v>" not in content and b"<is>" not in content) or b"<v></v>" in content:
-                formulas.add((row - 1, col))
-        if kind == b"e":
-            at = content.find(b"<v>")
-            if at != -1:
-                text = content[at + 3:content.find(b"<", at + 3)][:64].decode("utf-8", "replace").strip()
-                if text:
-                    errors[(row - 1, col)] = text
-    state.max_row, state.max_col = max_row, max_col
+    cells = _PLAIN_CELLS.findall(xml, start, end)
+    if cells:
+        letters, rows, styles, kinds, contents = zip(*cells)
+        rows = list(map(int, rows))
+        cols = list(map(_COLUMNS.__getitem__, letters))
+        if max(rows) <= MAX_ROWS and max(cols) < MAX_COLS:
+            _record_cells(rows, cols, styles, kinds, contents, scan, state)
+        else:                         # some cell lies beyond the limits: cell by cell
+            _record_cells_checked(rows, cols, styles, kinds, contents, scan, state)
     if xml.find(b"hidden", start, end) != -1:
         for raw in _PLAIN_ROWS.findall(xml, start, end):
             attrs = _attrs(raw)
@@ -479,6 +462,62 @@ def _scan_plain_data(xml: bytes, start: int, scan: SheetScan, state: _CellState)
                 if 0 < row <= MAX_ROWS:
                     scan.hidden_rows.add(row - 1)
     return end
+
+
+def _record_cells(rows, cols, styles, kinds, contents, scan: SheetScan, state: _CellState) -> None:
+    """What the tag scan records of plain cells (1-based rows, 0-based columns), all
+    within the limits: styles, the used range, formulas without values, errors."""
+    ints = _STYLE_INTS
+    scan.styles.update({(r - 1, c): ints[s] for r, c, s in zip(rows, cols, styles) if s and s != b"0"})
+    held = [i for i, content in enumerate(contents) if content and content != b"<v/>"]
+    if not held:
+        return
+    state.max_row = max(state.max_row, max(rows[i] for i in held))
+    state.max_col = max(state.max_col, max(cols[i] for i in held) + 1)
+    for i in held:
+        content = contents[i]
+        if content[:2] == b"<f" or kinds[i] == b"e":
+            _formula_or_error(rows[i], cols[i], kinds[i], content, scan)
+
+
+def _record_cells_checked(rows, cols, styles, kinds, contents, scan: SheetScan, state: _CellState) -> None:
+    """:func:`_record_cells` one cell after another, in document order: the first cell
+    holding something beyond the limits is refused (as the tag scan refuses it)."""
+    for row, col, style, kind, content in zip(rows, cols, styles, kinds, contents):
+        if style and style != b"0" and row <= MAX_ROWS and col < MAX_COLS:
+            scan.styles[(row - 1, col)] = int(style)
+        if not content or content == b"<v/>":
+            continue                  # an empty formatted cell holds nothing
+        if row > MAX_ROWS or col + 1 > MAX_COLS:
+            raise _too_far(scan.name, row, col + 1)
+        state.max_row, state.max_col = max(state.max_row, row), max(state.max_col, col + 1)
+        if content[:2] == b"<f" or kind == b"e":
+            _formula_or_error(row, col, kind, content, scan)
+
+
+def _formula_or_error(row: int, col: int, kind: bytes, content: bytes, scan: SheetScan) -> None:
+    """A plain cell holding a formula (recorded when it has no cached value, or an
+    empty one) or an error value (its text)."""
+    if content[:2] == b"<f":
+        if (b"<v>" not in content and b"<is>" not in content) or b"<v></v>" in content:
+            scan.formulas_without_value.add((row - 1, col))
+    if kind == b"e":
+        at = content.find(b"<v>")
+        if at != -1:
+            text = content[at + 3:content.find(b"<", at + 3)][:64].decode("utf-8", "replace").strip()
+            if text:
+                scan.errors[(row - 1, col)] = text
+
+
+class _StyleInts(dict):
+    """Style index text → int, computed once per distinct text."""
+
+    def __missing__(self, text: bytes) -> int:
+        self[text] = value = int(text)
+        return value
+
+
+_STYLE_INTS = _StyleInts()
 
 
 class _CellState:
