@@ -213,20 +213,16 @@ def _scan_xlsx(zf: zipfile.ZipFile) -> Preflight:
                 raise Unreadable("工作簿使用了不常见的文本编码（UTF-16），请在 Excel/WPS 中打开后另存为 .xlsx")
         contents[_norm_entry(info.filename)] = data
 
-    workbook = SafeET.fromstring(contents["xl/workbook.xml"])
+    sheets = _workbook_sheets(contents["xl/workbook.xml"])
     rels = _relationships(contents.get("xl/_rels/workbook.xml.rels"))
     result = Preflight(kind="xlsx", number_formats=_number_formats(contents.get("xl/styles.xml")))
     scanned: dict[str, SheetScan] = {}
-    for el in workbook.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+    for name, rid, hidden in sheets:
         target = rels.get(rid or "")
         if target is None:
             continue
         entry = _resolve(target)
-        scan = SheetScan(name=el.attrib.get("name", ""), path=entry,
-                         hidden=el.attrib.get("state", "visible") != "visible")
+        scan = SheetScan(name=name, path=entry, hidden=hidden)
         if entry in contents and entry not in scanned:
             _scan_sheet(contents[entry], scan)
             scanned[entry] = scan
@@ -255,11 +251,38 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _small_parts_cached(parse):
+    """``parse`` (bytes → tuple) remembered for small parts: the workbook, its
+    relationships and styles are the same in every file made from one template."""
+    cached = functools.lru_cache(maxsize=64)(parse)
+
+    def parsed(data: bytes) -> tuple:
+        return cached(data) if len(data) <= 65536 else parse(data)
+
+    return parsed
+
+
+@_small_parts_cached
+def _workbook_sheets(data: bytes) -> tuple[tuple[str, str | None, bool], ...]:
+    """(name, relationship id, hidden) of every <sheet> of workbook.xml."""
+    workbook = SafeET.fromstring(data)
+    return tuple(
+        (el.attrib.get("name", ""), next((v for k, v in el.attrib.items() if _local(k) == "id"), None),
+         el.attrib.get("state", "visible") != "visible")
+        for el in workbook.iter() if _local(el.tag) == "sheet")
+
+
+@_small_parts_cached
+def _relationship_items(data: bytes) -> tuple[tuple[str, str], ...]:
+    root = SafeET.fromstring(data)
+    return tuple((el.attrib.get("Id", ""), el.attrib.get("Target", "")) for el in root.iter()
+                 if _local(el.tag) == "Relationship")
+
+
 def _relationships(data: bytes | None) -> dict[str, str]:
     if data is None:
         return {}
-    root = SafeET.fromstring(data)
-    return {el.attrib.get("Id", ""): el.attrib.get("Target", "") for el in root.iter() if _local(el.tag) == "Relationship"}
+    return dict(_relationship_items(data))
 
 
 def _resolve(target: str) -> str:
@@ -279,6 +302,11 @@ def _resolve(target: str) -> str:
 def _number_formats(data: bytes | None) -> list[str]:
     if data is None:
         return []
+    return list(_number_format_codes(data))
+
+
+@_small_parts_cached
+def _number_format_codes(data: bytes) -> tuple[str, ...]:
     root = SafeET.fromstring(data)
     custom: dict[int, str] = {}
     formats: list[str] = []
@@ -296,7 +324,7 @@ def _number_formats(data: bytes | None) -> list[str]:
                 except ValueError:
                     fmt_id = 0
                 formats.append(custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General"))
-    return formats
+    return tuple(formats)
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
@@ -510,14 +538,15 @@ def _formula_or_error(row: int, col: int, kind: bytes, content: bytes, scan: She
 
 
 class _StyleInts(dict):
-    """Style index text → int, computed once per distinct text."""
+    """Style index text → int, computed once per distinct text ("" → 0: no style)."""
 
     def __missing__(self, text: bytes) -> int:
-        self[text] = value = int(text)
+        self[text] = value = int(text) if text else 0
         return value
 
 
 _STYLE_INTS = _StyleInts()
+
 
 
 class _CellState:
