@@ -229,3 +229,25 @@ def test_remove_stale_temporaries_ignores_what_atomic_writes_leave_behind(tmp_pa
     assert remove_stale_temporaries(tmp_path) == []
     assert remove_stale_temporaries(tmp_path / "missing") == []
     assert (tmp_path / "x.json").read_bytes() == b"{}"
+
+
+def test_last_years_figures_when_the_rest_of_its_workbook_cannot_be_read(tmp_path, monkeypatch):
+    """As before the single read: a workbook the reader fails on past its preflight
+    still gives the figures of its 基本情况/收入/支出 when those read."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _this_year(folder / "a.xlsx")
+    _last_year(folder / "b.xlsx")
+    real = workbook_module.build_model
+
+    def build_model(raw):
+        if raw.path.name == "b.xlsx" and len(raw.sheets) > 3:    # the whole workbook, not 基本情况/收入/支出
+            raise RuntimeError("reader bug")
+        return real(raw)
+
+    monkeypatch.setattr(workbook_module, "build_model", build_model)
+    out = tmp_path / "out"
+    batch = run_batch([folder], out, jobs=1)
+    results = {r.file: r for r in batch.files}
+    assert results["b.xlsx"].status == "unreadable" and "RuntimeError" in results["b.xlsx"].error
+    assert _yoy(_doc(out), "a.xlsx") == [("收入", "C5")]

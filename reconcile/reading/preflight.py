@@ -548,7 +548,6 @@ class _StyleInts(dict):
 _STYLE_INTS = _StyleInts()
 
 
-
 class _CellState:
     """The cell being scanned: its position, whether it holds a value or a formula."""
 
