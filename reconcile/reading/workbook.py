@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import gc
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -51,18 +50,8 @@ from reconcile.text import clean_text, normalize_label, split_qizhong, strip_enu
 
 def read_workbook(path: Path) -> tuple[RawWorkbook, WorkbookModel]:
     """Read a returned workbook. Raises :class:`~reconcile.reading.preflight.Unreadable`."""
-    # Reading builds tens of thousands of small objects and no reference cycles; their
-    # number alone would start the cyclic garbage collector again and again (each time
-    # going over everything alive). Paused while reading, it runs once afterwards.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        raw = read_raw(path)
-        return raw, build_model(raw)
-    finally:
-        if paused:
-            gc.enable()
+    raw = read_raw(path)
+    return raw, build_model(raw)
 
 
 # ---------------------------------------------------------------- cell helpers
