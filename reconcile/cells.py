@@ -17,8 +17,13 @@ def col_letter(col0: int) -> str:
     return letters
 
 
+_LETTERS = tuple(col_letter(c) for c in range(702))      # A … ZZ
+
+
 def a1(row0: int, col0: int) -> str:
     """0-based row and column → "D9"."""
+    if 0 <= col0 < 702:
+        return f"{_LETTERS[col0]}{row0 + 1}"
     return f"{col_letter(col0)}{row0 + 1}"
 
 

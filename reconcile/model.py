@@ -80,6 +80,45 @@ class Text:
         return self.value or ""
 
 
+def _slot_setters(cls: type, names: tuple[str, ...]):
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_new = object.__new__
+_NUM_SET = _slot_setters(Num, ("sheet", "ref", "raw", "value", "stated", "decimals", "problem", "formula_without_value"))
+_TEXT_SET = _slot_setters(Text, ("sheet", "ref", "raw", "value", "origin"))
+
+
+def new_num(sheet: str, ref: str, raw: Any, value: Decimal | None, stated: Decimal | None,
+            decimals: int | None, problem: str | None, formula_without_value: bool) -> Num:
+    """``Num(sheet, ref, …)`` with every field given: the same object, built by
+    setting its slots directly (the reader builds thousands per workbook, and a frozen
+    dataclass's ``__init__`` goes through ``object.__setattr__`` for each field)."""
+    num = _new(Num)
+    s0, s1, s2, s3, s4, s5, s6, s7 = _NUM_SET
+    s0(num, sheet)
+    s1(num, ref)
+    s2(num, raw)
+    s3(num, value)
+    s4(num, stated)
+    s5(num, decimals)
+    s6(num, problem)
+    s7(num, formula_without_value)
+    return num
+
+
+def new_text(sheet: str, ref: str, raw: Any, value: str | None, origin: str | None) -> Text:
+    """``Text(sheet, ref, raw, value, origin)``, built as :func:`new_num` builds a Num."""
+    text = _new(Text)
+    s0, s1, s2, s3, s4 = _TEXT_SET
+    s0(text, sheet)
+    s1(text, ref)
+    s2(text, raw)
+    s3(text, value)
+    s4(text, origin)
+    return text
+
+
 @dataclass(slots=True)
 class IncomeRow:
     row: int                      # Excel row number (1-based)

@@ -70,6 +70,30 @@ def _from_float(f: float) -> Decimal:
     return Decimal(repr(f))
 
 
+_ZERO = Decimal(0)
+
+
+def number_parts(raw: object) -> tuple[Decimal | None, int | None, str | None]:
+    """(value, decimals, problem) of :func:`parse_number`, without building the
+    ParsedNumber: the reader parses every amount cell, and most are plain floats."""
+    if type(raw) is float and -1e15 < raw < 1e15:        # neither NaN, nor infinite, nor too large
+        if -FLOAT_NOISE < raw < FLOAT_NOISE:
+            return _ZERO, 0, None
+        if raw.is_integer():
+            return Decimal(int(raw)), 0, None
+        # repr is the shortest text that round-trips (below 1e15 as the float is), with
+        # no trailing zero after the point: its decimals are the Decimal's
+        text = repr(raw)
+        if "e" in text:
+            d = Decimal(text)
+            return d, decimal_places(d), None
+        return Decimal(text), len(text) - text.index(".") - 1, None
+    if raw is None:
+        return None, None, None
+    parsed = parse_number(raw)
+    return parsed.value, parsed.decimals, parsed.problem
+
+
 def parse_number(raw: object) -> ParsedNumber:
     """Parse a cell value into a Decimal. Never raises."""
     if raw is None:

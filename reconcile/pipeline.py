@@ -7,6 +7,7 @@ Chinese reason; nothing a single file does ends the batch.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import traceback
 import unicodedata
@@ -48,6 +49,10 @@ class FileResult:
     figures: dict[str, Decimal | str | None] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
     debug: str | None = None             # traceback, shown only with --debug
+    # For the batch's cross-year check (YOY001), kept only while the batch runs:
+    # (unit key, year) of the workbook, and its YearFacts pickled (a few KB).
+    cross_key: tuple[str, int] | None = field(default=None, repr=False, compare=False)
+    cross_facts: bytes | None = field(default=None, repr=False, compare=False)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -162,7 +167,7 @@ def check_path(path: Path, config: Config = DEFAULT, batch: dict | None = None):
     return raw, model, findings
 
 
-PHASE_ONE_SHEETS = ("basic", "income", "expenditure")
+FACT_SHEETS = ("basic", "income", "expenditure")
 
 
 def _sheet_filter(keys: tuple[str, ...]) -> Callable[[str], bool]:
@@ -176,9 +181,9 @@ def _sheet_filter(keys: tuple[str, ...]) -> Callable[[str], bool]:
 
 
 def _partial_model(path: Path, keys: tuple[str, ...]):
-    """The model built from only the sheets ``keys`` name (by sheet name): a cheaper
-    read for phase one. The whole file is still preflighted first (a hostile file never
-    reaches the reader, whichever sheet it hides in). Raises Unreadable."""
+    """The model built from only the sheets ``keys`` name (by sheet name). The whole
+    file is still preflighted first (a hostile file never reaches the reader, whichever
+    sheet it hides in). Raises Unreadable."""
     from reconcile.reading.raw import read_raw
     from reconcile.reading.workbook import build_model
 
@@ -186,14 +191,14 @@ def _partial_model(path: Path, keys: tuple[str, ...]):
 
 
 def unit_year(item: InputFile) -> tuple[str, int] | None:
-    """Phase one, first step: the (unit key, year) of a workbook, from 基本情况 alone
-    (about 12 ms a file, 10 of them the preflight). None when unreadable or not
-    filled. Never raises."""
+    """The (unit key, year) of a workbook, from 基本情况 alone. None when unreadable
+    or not filled. Never raises. (Used only for a workbook the reader failed on after
+    its preflight: its 基本情况 may still be readable.)"""
     from reconcile.batch import unit_key
 
     try:
         model = _partial_model(item.path, ("basic",))
-    except Exception:  # noqa: BLE001 - an unreadable file is reported in phase two
+    except Exception:  # noqa: BLE001 - an unreadable file is reported by its check
         return None
     if not model.unit_name or model.year is None:
         return None
@@ -201,16 +206,16 @@ def unit_year(item: InputFile) -> tuple[str, int] | None:
 
 
 def year_facts(item: InputFile) -> YearFacts | None:
-    """Phase one, second step: the small facts cross-file rules need (YOY001), read
-    from 基本情况/收入/支出 only (the whole workbook when those sheets were renamed).
-    Never raises."""
+    """The small facts cross-file rules need (YOY001), read from 基本情况/收入/支出
+    only (the whole workbook when those sheets were renamed). Never raises. (Used, as
+    :func:`unit_year`, only for a workbook the reader failed on after its preflight.)"""
     from reconcile.reading.workbook import read_workbook
 
     try:
-        model = _partial_model(item.path, PHASE_ONE_SHEETS)
+        model = _partial_model(item.path, FACT_SHEETS)
         if not ("income" in model.tables and "expenditure" in model.tables):
             _, model = read_workbook(item.path)
-    except Exception:  # noqa: BLE001 - an unreadable file is reported in phase two
+    except Exception:  # noqa: BLE001 - an unreadable file is reported by its check
         return None
     return facts_of(model, item.display)
 
@@ -218,25 +223,37 @@ def year_facts(item: InputFile) -> YearFacts | None:
 def process_file(item: InputFile, out_dir: Path, config: Config = DEFAULT, batch: dict | None = None,
                  write: bool = True) -> FileResult:
     """Check one workbook and write its outputs. Never raises: every failure becomes
-    an ``unreadable`` result with a Chinese reason (and a traceback for --debug)."""
+    an ``unreadable`` result with a Chinese reason (and a traceback for --debug).
+    The result also carries what the batch's cross-year check needs of this workbook
+    (``cross_key``, ``cross_facts``), so that the batch reads each workbook once."""
     from reconcile.reading.preflight import Unreadable
+    from reconcile.reading.raw import ReadFailed
+    from reconcile.reading.workbook import read_workbook
+    from reconcile.rules.runner import CheckContext, run_checks
 
+    cross: tuple | None = None
     try:
-        raw, model, findings = check_path(item.path, config, batch)
+        raw, model = read_workbook(item.path)
+        cross = _cross_year(model, item)
+        findings = run_checks(model, CheckContext(config=config, batch=batch or {}))
     except Unreadable as exc:
-        return FileResult(item.display, item.stem, "unreadable", error=exc.reason)
+        failed = FileResult(item.display, item.stem, "unreadable", error=exc.reason)
+        return _with_cross(failed, cross, item, read_failed=isinstance(exc, ReadFailed))
     except MemoryError:
-        return FileResult(item.display, item.stem, "unreadable", error="文件过大，读取时内存不足，请删除多余内容后重新提交")
+        failed = FileResult(item.display, item.stem, "unreadable", error="文件过大，读取时内存不足，请删除多余内容后重新提交")
+        return _with_cross(failed, cross, item)
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
-        return FileResult(item.display, item.stem, "unreadable",
-                          error=f"读取时发生意外错误（{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx 再试",
-                          debug=traceback.format_exc())
+        failed = FileResult(item.display, item.stem, "unreadable",
+                            error=f"读取时发生意外错误（{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx 再试",
+                            debug=traceback.format_exc())
+        return _with_cross(failed, cross, item)
     result = FileResult(
         item.display, item.stem,
         status="findings" if findings else "ok",
         unit=model.unit_name, year=model.year, findings=findings,
         figures=_figures(model),
     )
+    _with_cross(result, cross, item)
     if write:
         try:
             from reconcile.output.per_file import write_file_outputs
@@ -248,6 +265,36 @@ def process_file(item: InputFile, out_dir: Path, config: Config = DEFAULT, batch
                 message=f"核对已完成，但写出标注文件时出错（{type(exc).__name__}: {exc}）",
             ))
             result.debug = traceback.format_exc()
+    return result
+
+
+def _cross_year(model, item: InputFile) -> tuple[tuple[str, int] | None, YearFacts | None]:
+    """(unit key, year) and YearFacts of a read workbook, for the batch's cross-year
+    check. As they were when read from 基本情况/收入/支出 alone: a 基本情况 found under
+    another sheet name gives neither."""
+    from reconcile.batch import unit_key
+
+    if any(p.kind == "sheet_renamed" and p.detail == "基本情况" for p in model.problems):
+        return None, None
+    if not model.unit_name or model.year is None:
+        return None, None
+    return (unit_key(model.unit_name), model.year), facts_of(model, item.display)
+
+
+def _with_cross(result: FileResult, cross: tuple | None, item: InputFile, read_failed: bool = True) -> FileResult:
+    """Attach the cross-year key and facts to ``result``. When the workbook could not
+    be read past its preflight, they come from 基本情况/收入/支出 alone (which may still
+    read); a file refused by its preflight has none."""
+    import pickle
+
+    if cross is None:
+        if not read_failed:
+            return result
+        key = unit_year(item)
+        cross = (key, year_facts(item) if key is not None else None)
+    key, facts = cross
+    result.cross_key = key
+    result.cross_facts = pickle.dumps(facts) if key is not None and facts is not None else None
     return result
 
 
@@ -278,13 +325,22 @@ class Observer:
     Every method is called in the main process, in the order things happen."""
 
     def stage(self, name: str, total: int) -> None:
-        """``"prepare"`` (phase one: units and years) then ``"check"``."""
+        """``"check"`` (every file, ``total`` of them), then ``"recheck"`` when the batch
+        holds a unit's workbooks of consecutive years: the later ones (``total``) are
+        checked again with the earlier one's figures (YOY001). ``done`` goes on counting
+        across both stages, up to the number of files."""
 
     def started(self, item: InputFile) -> None:
         """A file is being checked (in some worker)."""
 
     def finished(self, result: FileResult, done: int, total: int) -> None:
-        """A file's result is in; ``done`` of ``total`` are finished."""
+        """A file's final result is in; ``done`` of ``total`` are finished. Called once
+        per file."""
+
+    def revised(self, result: FileResult) -> None:
+        """A file already reported as finished was checked again with last year's
+        workbook of its unit (which came later in the batch) and its result changed:
+        this is its final result."""
 
 
 class _Callback(Observer):
@@ -304,17 +360,26 @@ class _Context:
     write: bool = True
 
 
-def _unit_year_task(item: InputFile, ctx: _Context):
-    return unit_year(item)
-
-
-def _facts_task(item: InputFile, ctx: _Context):
-    return year_facts(item)
-
-
 def _check_task(payload: tuple[InputFile, dict], ctx: _Context) -> FileResult:
     item, batch = payload
     return process_file(item, ctx.out_dir, ctx.config, batch, write=ctx.write)
+
+
+class _Unchanged:
+    """Result of a re-check that found what the first check found."""
+
+
+def _recheck_task(payload: tuple[InputFile, dict, FileResult], ctx: _Context) -> FileResult | _Unchanged:
+    """Check a workbook again, now with last year's figures of its unit. When that
+    changes nothing (the usual case: the years agree) the first check's outputs stand;
+    otherwise they are written again (atomically, over the first ones)."""
+    item, batch, first = payload
+    again = process_file(item, ctx.out_dir, ctx.config, batch, write=False)
+    if not _changed(first, again):
+        return _Unchanged()
+    if not ctx.write:
+        return again
+    return process_file(item, ctx.out_dir, ctx.config, batch, write=True)
 
 
 class _InProcess:
@@ -322,12 +387,17 @@ class _InProcess:
 
     def __init__(self, context: _Context):
         self.context = context
+        self.frozen = False
 
     def map(self, func, tasks, on_start=None):
         for index, payload in tasks:
             if on_start is not None:
                 on_start(index)
             yield index, func(payload, self.context)
+            if not self.frozen:
+                # everything a check imports is loaded now: see freeze_startup_objects
+                freeze_startup_objects()
+                self.frozen = True
 
     def __enter__(self):
         return self
@@ -353,16 +423,21 @@ def run_batch(inputs: list[Path], out_dir: Path, config: Config = DEFAULT,
 
     ``jobs`` > 1 checks files in that many worker processes (one pool for the whole
     run); results, findings.json and 汇总 are in input order whatever the scheduling.
-    Phase one reads, for every file, only 基本情况 (unit and year); the facts of
-    收入/支出 are then read only for workbooks that are last year's of another
-    workbook in the batch, and each file is checked with just its predecessor's facts
-    (YOY001). Nothing else is kept per file but its findings."""
+    Each workbook is read once: its check also returns its unit, year and the few
+    figures of 收入/支出 the cross-year check needs (YOY001). A workbook whose unit's
+    workbook of the year before is in the batch too is then checked again with that
+    one's figures (a second read for it alone), its outputs rewritten if that changes
+    its findings. Progress reports each file once, with its final result (a file
+    already reported whose result changed is reported as revised). Nothing else is
+    kept per file but its findings."""
+    from reconcile.output.atomic import remove_stale_temporaries
     from reconcile.output.findings_json import write_findings_json
     from reconcile.output.per_file import write_batch_outputs
 
     observer = observer or (_Callback(progress) if progress is not None else Observer())
     files, skipped = discover(inputs, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)        # left by a run that was killed
     context = _Context(out_dir, config)
     n = len(files)
     jobs = max(1, min(jobs, n))
@@ -373,48 +448,90 @@ def run_batch(inputs: list[Path], out_dir: Path, config: Config = DEFAULT,
     else:
         runner = _InProcess(context)
     results: list[FileResult | None] = [None] * n
+    reported: set[int] = set()
+    done = 0
+
+    def report(i: int) -> None:
+        nonlocal done
+        done += 1
+        reported.add(i)
+        observer.finished(results[i], done, n)
+
     with runner:
-        crashed: set[int] = set()
-        batch_of: dict[int, dict] = {}
-        if n > 1:
-            observer.stage("prepare", n)
-            keys: dict[int, tuple[str, int]] = {}
-            for i, key in runner.map(_unit_year_task, list(enumerate(files))):
-                if _crashed(key):
-                    crashed.add(i)
-                elif isinstance(key, tuple):
-                    keys[i] = key
-            first_of: dict[tuple[str, int], int] = {}
-            for i in sorted(keys):
-                first_of.setdefault(keys[i], i)
-            # Workbooks that are last year's of another one: their facts are needed.
-            wanted = {i: (unit, year - 1) for i, (unit, year) in keys.items() if (unit, year - 1) in first_of}
-            sources = sorted({first_of[k] for k in wanted.values()})
-            facts: dict[int, YearFacts] = {}
-            for i, value in runner.map(_facts_task, [(i, files[i]) for i in sources]):
-                if _crashed(value):
-                    crashed.add(i)
-                elif isinstance(value, YearFacts):
-                    facts[i] = value
-            for i, key in wanted.items():
-                found = facts.get(first_of[key])
-                if found is not None:
-                    batch_of[i] = {found.key: found}
         observer.stage("check", n)
-        done = 0
-        for i in sorted(crashed):
-            results[i] = FileResult(files[i].display, files[i].stem, "unreadable", error=CRASH_REASON)
-            done += 1
-            observer.finished(results[i], done, n)
-        tasks = [(i, (files[i], batch_of.get(i, {}))) for i in range(n) if i not in crashed]
+        seen: set[tuple[str, int]] = set()
+        waiting: list[int] = []           # results held back: last year's workbook was seen
+        tasks = [(i, (files[i], {})) for i in range(n)]
         for i, value in runner.map(_check_task, tasks, on_start=lambda i: observer.started(files[i])):
-            results[i] = _as_result(files[i], value)
-            done += 1
-            observer.finished(results[i], done, n)
+            results[i] = result = _as_result(files[i], value)
+            key = result.cross_key
+            if key is not None:
+                seen.add(key)
+                if (key[0], key[1] - 1) in seen:
+                    waiting.append(i)     # checked again below: reported then
+                    continue
+            report(i)
+        batch_of = _cross_year_batches(results)
+        for r in results:
+            if r is not None:
+                r.cross_key = r.cross_facts = None
+        for i in sorted(waiting):
+            if i not in batch_of:
+                report(i)
+        if batch_of:
+            observer.stage("recheck", len(batch_of))
+            tasks = [(i, (files[i], batch_of[i], results[i])) for i in sorted(batch_of)]
+            for i, value in runner.map(_recheck_task, tasks, on_start=lambda i: observer.started(files[i])):
+                first = results[i]
+                if not isinstance(value, _Unchanged):
+                    results[i] = _as_result(files[i], value)
+                    _drop_outputs(first, results[i], out_dir)
+                if i not in reported:
+                    report(i)
+                elif results[i] is not first:
+                    observer.revised(results[i])
+            for r in results:
+                if r is not None:
+                    r.cross_key = r.cross_facts = None
     outcome = BatchResult([r for r in results if r is not None], skipped, out_dir)
     write_findings_json(outcome, out_dir / JSON_NAME)
     write_batch_outputs(outcome, out_dir)
     return outcome
+
+
+def _cross_year_batches(results: list[FileResult | None]) -> dict[int, dict]:
+    """For each workbook whose unit's workbook of the year before is in the batch: the
+    batch facts to check it with, {(unit key, year - 1): YearFacts} (the first such
+    workbook in input order)."""
+    import pickle
+
+    first_of: dict[tuple[str, int], int] = {}
+    for i, r in enumerate(results):
+        if r is not None and r.cross_key is not None:
+            first_of.setdefault(r.cross_key, i)
+    batch_of: dict[int, dict] = {}
+    for i, r in enumerate(results):
+        if r is None or r.cross_key is None:
+            continue
+        unit, year = r.cross_key
+        source = first_of.get((unit, year - 1))
+        data = results[source].cross_facts if source is not None else None
+        if data is not None:
+            facts: YearFacts = pickle.loads(data)  # noqa: S301 - pickled by this run's own workers
+            batch_of[i] = {facts.key: facts}
+    return batch_of
+
+
+def _changed(before: FileResult, after: FileResult) -> bool:
+    return (before.status, before.error, [f.to_json() for f in before.findings]) != \
+        (after.status, after.error, [f.to_json() for f in after.findings])
+
+
+def _drop_outputs(before: FileResult, after: FileResult, out_dir: Path) -> None:
+    """Outputs of the first check that the second one did not write again (it failed)."""
+    for name in set(before.outputs) - set(after.outputs):
+        with contextlib.suppress(OSError):
+            (out_dir / name).unlink()
 
 
 def _crashed(value) -> bool:
@@ -465,3 +582,16 @@ def warm_up() -> None:
         except Exception:  # noqa: BLE001
             continue
     load_all()
+    freeze_startup_objects()
+
+
+def freeze_startup_objects() -> None:
+    """Move every object alive now (modules, classes, the libraries' tables: some
+    hundred thousand, alive until the process ends) out of the cyclic garbage
+    collector's reach, after one last collection. Each full collection would otherwise
+    go over all of them again (a few ms per file checked); in a worker forked from a
+    warm server they also stay shared with it instead of being copied."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -14,12 +14,22 @@ from reconcile.pipeline import FileResult, InputFile, Observer
 
 def verdict_line(result: FileResult, done: int, total: int) -> str:
     """One line for a finished file: "[3/10] 有错误  X.xlsx（错误 2，提示 1）"."""
+    return f"[{done}/{total}] {_verdict(result)}"
+
+
+def revision_line(result: FileResult) -> str:
+    """A file reported earlier whose result changed once checked against last year's
+    workbook of its unit: "跨年度核对后  有错误  X.xlsx（错误 3，提示 1）"."""
+    return f"跨年度核对后  {_verdict(result)}"
+
+
+def _verdict(result: FileResult) -> str:
     if result.status == "unreadable":
-        return f"[{done}/{total}] 无法读取  {result.file}：{result.error}"
+        return f"无法读取  {result.file}：{result.error}"
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     explained = sum(f.explained for f in result.findings)
     note = f"，其中已说明 {explained}" if explained else ""
-    return f"[{done}/{total}] {verdict(result.findings)}  {result.file}（错误 {errors}，提示 {warnings}{note}）"
+    return f"{verdict(result.findings)}  {result.file}（错误 {errors}，提示 {warnings}{note}）"
 
 
 class LineProgress(Observer):
@@ -31,6 +41,11 @@ class LineProgress(Observer):
 
     def finished(self, result: FileResult, done: int, total: int) -> None:
         self.echo(verdict_line(result, done, total))
+        if self.debug and result.debug:
+            self.echo(result.debug)
+
+    def revised(self, result: FileResult) -> None:
+        self.echo(revision_line(result))
         if self.debug and result.debug:
             self.echo(result.debug)
 
@@ -58,7 +73,11 @@ class BarProgress(Observer):
             console=self.console, transient=False,
         )
         self.task = None
-        self.bad = 0
+        self.bad_files: set[str] = set()
+
+    @property
+    def bad(self) -> int:
+        return len(self.bad_files)
 
     def __enter__(self) -> BarProgress:
         self.progress.start()
@@ -68,13 +87,13 @@ class BarProgress(Observer):
         self.progress.stop()
 
     def stage(self, name: str, total: int) -> None:
-        description = "读取单位和年度" if name == "prepare" else "核对"
+        # one bar for the whole batch: the files re-checked against last year's
+        # workbook ("recheck") finish the count the first check left
+        description = "跨年度核对" if name == "recheck" else "核对"
         if self.task is None:
-            self.task = self.progress.add_task(description, total=total if name != "prepare" else None,
-                                               bad=self.bad, current="")
+            self.task = self.progress.add_task(description, total=total, bad=self.bad, current="")
         else:
-            self.progress.reset(self.task, description=description, total=total, completed=0,
-                                bad=self.bad, current="")
+            self.progress.update(self.task, description=description)
 
     def started(self, item: InputFile) -> None:
         if self.task is not None:
@@ -82,10 +101,21 @@ class BarProgress(Observer):
 
     def finished(self, result: FileResult, done: int, total: int) -> None:
         if result.has_errors:
-            self.bad += 1
+            self.bad_files.add(result.file)
         if result.status == "unreadable":
             self.progress.console.print(f"无法读取  {result.file}：{result.error}", markup=False)
         if self.debug and result.debug:
             self.progress.console.print(result.debug, markup=False)
         if self.task is not None:
             self.progress.update(self.task, completed=done, bad=self.bad, current=result.file)
+
+    def revised(self, result: FileResult) -> None:
+        if result.has_errors:
+            self.bad_files.add(result.file)
+        else:
+            self.bad_files.discard(result.file)
+        self.progress.console.print(revision_line(result), markup=False)
+        if self.debug and result.debug:
+            self.progress.console.print(result.debug, markup=False)
+        if self.task is not None:
+            self.progress.update(self.task, bad=self.bad, current=result.file)

@@ -7,6 +7,7 @@ Everything that compares a label goes through :func:`normalize_label`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -29,7 +30,16 @@ def normalize_label(value: object) -> str:
     """
     if value is None:
         return ""
-    text = str(value)
+    kind = type(value)
+    if kind is str:
+        return _normalize_label(value) if len(value) <= 64 else _normalize(value)
+    if kind is float or kind is int:
+        # digits, ".", "-", "+", "e", "inf", "nan": already normalised (tested)
+        return str(value)
+    return _normalize(str(value))
+
+
+def _normalize(text: str) -> str:
     for _ in range(4):  # to a fixed point: dropping a space can let NFKC compose ("T ̈" → "ẗ")
         before = text
         text = unicodedata.normalize("NFKC", text)
@@ -39,6 +49,11 @@ def normalize_label(value: object) -> str:
         if text == before:
             break
     return text
+
+
+# Labels repeat (every header, every row label of every file): each short one is
+# normalised once per process.
+_normalize_label = functools.lru_cache(maxsize=8192)(_normalize)
 
 
 def strip_enumeration(label: str) -> str:

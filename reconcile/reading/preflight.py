@@ -213,20 +213,16 @@ def _scan_xlsx(zf: zipfile.ZipFile) -> Preflight:
                 raise Unreadable("工作簿使用了不常见的文本编码（UTF-16），请在 Excel/WPS 中打开后另存为 .xlsx")
         contents[_norm_entry(info.filename)] = data
 
-    workbook = SafeET.fromstring(contents["xl/workbook.xml"])
+    sheets = _workbook_sheets(contents["xl/workbook.xml"])
     rels = _relationships(contents.get("xl/_rels/workbook.xml.rels"))
     result = Preflight(kind="xlsx", number_formats=_number_formats(contents.get("xl/styles.xml")))
     scanned: dict[str, SheetScan] = {}
-    for el in workbook.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+    for name, rid, hidden in sheets:
         target = rels.get(rid or "")
         if target is None:
             continue
         entry = _resolve(target)
-        scan = SheetScan(name=el.attrib.get("name", ""), path=entry,
-                         hidden=el.attrib.get("state", "visible") != "visible")
+        scan = SheetScan(name=name, path=entry, hidden=hidden)
         if entry in contents and entry not in scanned:
             _scan_sheet(contents[entry], scan)
             scanned[entry] = scan
@@ -255,11 +251,38 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _small_parts_cached(parse):
+    """``parse`` (bytes → tuple) remembered for small parts: the workbook, its
+    relationships and styles are the same in every file made from one template."""
+    cached = functools.lru_cache(maxsize=64)(parse)
+
+    def parsed(data: bytes) -> tuple:
+        return cached(data) if len(data) <= 65536 else parse(data)
+
+    return parsed
+
+
+@_small_parts_cached
+def _workbook_sheets(data: bytes) -> tuple[tuple[str, str | None, bool], ...]:
+    """(name, relationship id, hidden) of every <sheet> of workbook.xml."""
+    workbook = SafeET.fromstring(data)
+    return tuple(
+        (el.attrib.get("name", ""), next((v for k, v in el.attrib.items() if _local(k) == "id"), None),
+         el.attrib.get("state", "visible") != "visible")
+        for el in workbook.iter() if _local(el.tag) == "sheet")
+
+
+@_small_parts_cached
+def _relationship_items(data: bytes) -> tuple[tuple[str, str], ...]:
+    root = SafeET.fromstring(data)
+    return tuple((el.attrib.get("Id", ""), el.attrib.get("Target", "")) for el in root.iter()
+                 if _local(el.tag) == "Relationship")
+
+
 def _relationships(data: bytes | None) -> dict[str, str]:
     if data is None:
         return {}
-    root = SafeET.fromstring(data)
-    return {el.attrib.get("Id", ""): el.attrib.get("Target", "") for el in root.iter() if _local(el.tag) == "Relationship"}
+    return dict(_relationship_items(data))
 
 
 def _resolve(target: str) -> str:
@@ -279,6 +302,11 @@ def _resolve(target: str) -> str:
 def _number_formats(data: bytes | None) -> list[str]:
     if data is None:
         return []
+    return list(_number_format_codes(data))
+
+
+@_small_parts_cached
+def _number_format_codes(data: bytes) -> tuple[str, ...]:
     root = SafeET.fromstring(data)
     custom: dict[int, str] = {}
     formats: list[str] = []
@@ -296,7 +324,7 @@ def _number_formats(data: bytes | None) -> list[str]:
                 except ValueError:
                     fmt_id = 0
                 formats.append(custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General"))
-    return formats
+    return tuple(formats)
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
@@ -327,74 +355,197 @@ def _too_far(sheet: str, row: int, col: int) -> Unreadable:
         f"（最多 {MAX_ROWS} 行、{MAX_COLS} 列）；请删除多余的行列后重新提交")
 
 
-def _scan_sheet(xml: bytes, scan: SheetScan) -> None:
+def _scan_sheet(xml: bytes, scan: SheetScan, fast: bool = True) -> None:
     """Tokenise a worksheet: every start tag of a row or cell is seen, whether or
-    not its end tag is where it should be (a lenient reader would still read it)."""
+    not its end tag is where it should be (a lenient reader would still read it).
+
+    The rows and cells of a sheet as Excel, WPS, openpyxl and xlsxwriter write it are
+    scanned in bulk (:func:`_scan_plain_data`, with exactly the result of the tag-by-tag
+    scan); anything else in the sheet data is scanned tag by tag."""
     state = _CellState(scan)
     row_no = 0                      # current row, 1-based
     col = -1                        # current column, 0-based
     in_data = False
-    for m in _TAG.finditer(xml):
-        closing, name, raw = m.group(1), m.group(2), m.group(3)
-        self_closing = raw.endswith(b"/")
-        if name == b"sheetData":
-            state.close()
-            in_data = not closing and not self_closing
-        elif name == b"mergeCell":
-            if not closing:
-                _merge(raw, scan)
-        elif name == b"col":
-            if not closing:
-                _col_width(raw, scan)
-        elif not in_data:
-            continue
-        elif name == b"row":
-            state.close()
-            if closing:
+    resume: int | None = 0
+    while resume is not None:
+        tags, resume = _TAG.finditer(xml, resume), None
+        for m in tags:
+            closing, name, raw = m.group(1), m.group(2), m.group(3)
+            self_closing = raw.endswith(b"/")
+            if name == b"sheetData":
+                state.close()
+                in_data = not closing and not self_closing
+                if in_data and fast:
+                    # Rows and cells as writers write them: scanned in bulk, then the
+                    # tag scan resumes at </sheetData> (it would find nothing before it).
+                    resume = _scan_plain_data(xml, m.end(), scan, state)
+                    if resume is not None:
+                        break
+            elif name == b"mergeCell":
+                if not closing:
+                    _merge(raw, scan)
+            elif name == b"col":
+                if not closing:
+                    _col_width(raw, scan)
+            elif not in_data:
                 continue
-            attrs = _attrs(raw)
-            r = attrs.get(b"r")
-            if r is not None:
-                try:
-                    row_no = int(r.strip())
-                except ValueError:
-                    raise Unreadable(f"工作表“{scan.name}”的行号无法识别，文件可能已损坏；"
-                                     "请在 Excel/WPS 中打开后另存为 .xlsx") from None
-            else:
-                row_no += 1
-            col = -1
-            if attrs.get(b"hidden", b"").strip() in (b"1", b"true") and 0 < row_no <= MAX_ROWS:
-                scan.hidden_rows.add(row_no - 1)
-        elif name == b"c":
-            state.close()
-            if closing:
-                continue
-            fast = _CELL_FAST.fullmatch(raw)
-            if fast is not None:          # <c r="B7" s="3" t="s"> as Excel, WPS and xlsxwriter write it
-                row_no, col = int(fast.group(2)), _col(fast.group(1))
-                style, kind = fast.group(3), fast.group(4)
-            else:
+            elif name == b"row":
+                state.close()
+                if closing:
+                    continue
                 attrs = _attrs(raw)
-                ref = attrs.get(b"r")
-                if ref is not None:
-                    row_no, col = _ref(ref, scan.name)
+                r = attrs.get(b"r")
+                if r is not None:
+                    try:
+                        row_no = int(r.strip())
+                    except ValueError:
+                        raise Unreadable(f"工作表“{scan.name}”的行号无法识别，文件可能已损坏；"
+                                         "请在 Excel/WPS 中打开后另存为 .xlsx") from None
                 else:
-                    col += 1
-                style, kind = attrs.get(b"s"), attrs.get(b"t", b"").strip()
-            state.open(max(row_no, 1), col, style, self_closing)
-            state.error = kind == b"e"
-        elif state.row and not closing:
-            if name == b"f":
-                state.formula = True
-            elif name == b"is" or (name == b"v" and not self_closing):
-                state.value = True
-                if name == b"v" and xml[m.end():m.end() + 1] == b"<":
-                    state.empty_v = True
-                elif name == b"v" and state.error:
-                    end = xml.find(b"<", m.end(), m.end() + 64)
-                    state.error_text = xml[m.end():end if end != -1 else m.end() + 64].decode("utf-8", "replace").strip()
+                    row_no += 1
+                col = -1
+                if attrs.get(b"hidden", b"").strip() in (b"1", b"true") and 0 < row_no <= MAX_ROWS:
+                    scan.hidden_rows.add(row_no - 1)
+            elif name == b"c":
+                state.close()
+                if closing:
+                    continue
+                plain = _CELL_FAST.fullmatch(raw)
+                if plain is not None:          # <c r="B7" s="3" t="s"> as Excel, WPS and xlsxwriter write it
+                    row_no, col = int(plain.group(2)), _col(plain.group(1))
+                    style, kind = plain.group(3), plain.group(4)
+                else:
+                    attrs = _attrs(raw)
+                    ref = attrs.get(b"r")
+                    if ref is not None:
+                        row_no, col = _ref(ref, scan.name)
+                    else:
+                        col += 1
+                    style, kind = attrs.get(b"s"), attrs.get(b"t", b"").strip()
+                state.open(max(row_no, 1), col, style, self_closing)
+                state.error = kind == b"e"
+            elif state.row and not closing:
+                if name == b"f":
+                    state.formula = True
+                elif name == b"is" or (name == b"v" and not self_closing):
+                    state.value = True
+                    if name == b"v" and xml[m.end():m.end() + 1] == b"<":
+                        state.empty_v = True
+                    elif name == b"v" and state.error:
+                        end = xml.find(b"<", m.end(), m.end() + 64)
+                        state.error_text = xml[m.end():end if end != -1 else m.end() + 64].decode("utf-8", "replace").strip()
     state.close()
     scan.max_row, scan.max_col = state.max_row, state.max_col
+
+
+# Sheet data as Excel, WPS, openpyxl and xlsxwriter write it: rows, and cells with
+# r, s and t attributes in that order holding an optional formula then a value or an
+# inline string, with no markup inside text. In such data every "<" starts one of
+# these tokens or an element inside a cell, so the tag scan would see exactly the tags
+# these patterns name.
+_PLAIN_ATTR = rb'(?: [A-Za-z_][\w.:-]*="[^"<>]*")'
+_PLAIN_CELL = (rb'<c r="([A-Z]{1,3})([1-9]\d{0,6})"(?: s="(\d{1,6})")?(?: t="([a-zA-Z]{1,9})")?'
+               rb'(?:/>|>((?:<f' + _PLAIN_ATTR + rb'*(?:/>|>[^<]*</f>))?'
+               rb'(?:<v>[^<]*</v>|<v/>|<is><t(?: xml:space="preserve")?>[^<]*</t></is>)?)</c>)')
+_PLAIN_ROW = rb'<row( r="\d{1,9}"' + _PLAIN_ATTR + rb'*/?)>'
+_PLAIN_DATA = re.compile(rb"(?:" + _PLAIN_CELL + rb"|" + _PLAIN_ROW + rb"|</row>|\s+)*+")
+_PLAIN_CELLS = re.compile(_PLAIN_CELL)
+_PLAIN_ROWS = re.compile(_PLAIN_ROW)
+
+
+class _Columns(dict):
+    """Column letters → 0-based index, computed once per distinct letters."""
+
+    def __missing__(self, letters: bytes) -> int:
+        self[letters] = col = col_index(letters.decode())
+        return col
+
+
+_COLUMNS = _Columns()
+
+
+def _scan_plain_data(xml: bytes, start: int, scan: SheetScan, state: _CellState) -> int | None:
+    """Scan the sheet data opened at ``start`` in bulk when it is written the plain way
+    (see ``_PLAIN_CELL``) and is the sheet's last; return where </sheetData> starts, or
+    None (nothing recorded) for the tag-by-tag scan. The result is exactly the tag
+    scan's: the same styles, limits (the first cell too far raises), formulas,
+    errors and hidden rows."""
+    end = xml.find(b"</sheetData>", start)
+    if end == -1 or xml.find(b"sheetData", end + 12) != -1 or _PLAIN_DATA.fullmatch(xml, start, end) is None:
+        return None
+    cells = _PLAIN_CELLS.findall(xml, start, end)
+    if cells:
+        letters, rows, styles, kinds, contents = zip(*cells)
+        rows = list(map(int, rows))
+        cols = list(map(_COLUMNS.__getitem__, letters))
+        if max(rows) <= MAX_ROWS and max(cols) < MAX_COLS:
+            _record_cells(rows, cols, styles, kinds, contents, scan, state)
+        else:                         # some cell lies beyond the limits: cell by cell
+            _record_cells_checked(rows, cols, styles, kinds, contents, scan, state)
+    if xml.find(b"hidden", start, end) != -1:
+        for raw in _PLAIN_ROWS.findall(xml, start, end):
+            attrs = _attrs(raw)
+            if attrs.get(b"hidden", b"").strip() in (b"1", b"true"):
+                row = int(attrs[b"r"])
+                if 0 < row <= MAX_ROWS:
+                    scan.hidden_rows.add(row - 1)
+    return end
+
+
+def _record_cells(rows, cols, styles, kinds, contents, scan: SheetScan, state: _CellState) -> None:
+    """What the tag scan records of plain cells (1-based rows, 0-based columns), all
+    within the limits: styles, the used range, formulas without values, errors."""
+    ints = _STYLE_INTS
+    scan.styles.update({(r - 1, c): ints[s] for r, c, s in zip(rows, cols, styles) if s and s != b"0"})
+    held = [i for i, content in enumerate(contents) if content and content != b"<v/>"]
+    if not held:
+        return
+    state.max_row = max(state.max_row, max(rows[i] for i in held))
+    state.max_col = max(state.max_col, max(cols[i] for i in held) + 1)
+    for i in held:
+        content = contents[i]
+        if content[:2] == b"<f" or kinds[i] == b"e":
+            _formula_or_error(rows[i], cols[i], kinds[i], content, scan)
+
+
+def _record_cells_checked(rows, cols, styles, kinds, contents, scan: SheetScan, state: _CellState) -> None:
+    """:func:`_record_cells` one cell after another, in document order: the first cell
+    holding something beyond the limits is refused (as the tag scan refuses it)."""
+    for row, col, style, kind, content in zip(rows, cols, styles, kinds, contents):
+        if style and style != b"0" and row <= MAX_ROWS and col < MAX_COLS:
+            scan.styles[(row - 1, col)] = int(style)
+        if not content or content == b"<v/>":
+            continue                  # an empty formatted cell holds nothing
+        if row > MAX_ROWS or col + 1 > MAX_COLS:
+            raise _too_far(scan.name, row, col + 1)
+        state.max_row, state.max_col = max(state.max_row, row), max(state.max_col, col + 1)
+        if content[:2] == b"<f" or kind == b"e":
+            _formula_or_error(row, col, kind, content, scan)
+
+
+def _formula_or_error(row: int, col: int, kind: bytes, content: bytes, scan: SheetScan) -> None:
+    """A plain cell holding a formula (recorded when it has no cached value, or an
+    empty one) or an error value (its text)."""
+    if content[:2] == b"<f":
+        if (b"<v>" not in content and b"<is>" not in content) or b"<v></v>" in content:
+            scan.formulas_without_value.add((row - 1, col))
+    if kind == b"e":
+        at = content.find(b"<v>")
+        if at != -1:
+            text = content[at + 3:content.find(b"<", at + 3)][:64].decode("utf-8", "replace").strip()
+            if text:
+                scan.errors[(row - 1, col)] = text
+
+
+class _StyleInts(dict):
+    """Style index text → int, computed once per distinct text ("" → 0: no style)."""
+
+    def __missing__(self, text: bytes) -> int:
+        self[text] = value = int(text) if text else 0
+        return value
+
+
+_STYLE_INTS = _StyleInts()
 
 
 class _CellState:

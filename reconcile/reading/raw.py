@@ -9,6 +9,7 @@ from it. Row and column indexes here are 0-based.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from reconcile.reading.preflight import Preflight, Unreadable, preflight
 _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
+@functools.lru_cache(maxsize=1024)
 def is_percent_format(code: str) -> bool:
     """A number format that shows the value × 100 with "%": 0.00% yes; 0.00"%" or
     0.00\\% (a literal percent sign after the plain number) no."""
@@ -78,6 +80,10 @@ class RawWorkbook:
         return next((s for s in self.sheets if s.name == name), None)
 
 
+class ReadFailed(Unreadable):
+    """A file that passed the preflight but that the reader could not read."""
+
+
 # Never swallowed: the user pressed Ctrl+C, or the process is exiting.
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
@@ -99,9 +105,10 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
     except BaseException as exc:  # calamine raises its own classes; a Rust panic is a BaseException
         text = str(exc)
         if "password" in text.lower() or "Password" in type(exc).__name__:
-            raise Unreadable("文件已加密（设置了打开密码），请去除密码后重新保存为 .xlsx 提交") from exc
-        raise Unreadable(f"无法读取工作簿（{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
+            raise ReadFailed("文件已加密（设置了打开密码），请去除密码后重新保存为 .xlsx 提交") from exc
+        raise ReadFailed(f"无法读取工作簿（{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
     sheets: list[RawSheet] = []
+    formats = [None if fmt == "General" else fmt for fmt in scan.number_formats]   # xf index → format
     try:
         metadata = {m.name: m for m in wb.sheets_metadata}
         for name in wb.sheet_names:
@@ -119,9 +126,8 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
             if info is not None:
                 sheet.merged = info.merged
                 sheet.number_formats = {
-                    pos: scan.number_formats[xf]
-                    for pos, xf in info.styles.items()
-                    if xf < len(scan.number_formats) and scan.number_formats[xf] != "General"
+                    pos: fmt for pos, xf in info.styles.items()
+                    if xf < len(formats) and (fmt := formats[xf]) is not None
                 }
                 sheet.formulas_without_value = info.formulas_without_value
                 _show_errors(rows, info.errors)
@@ -135,7 +141,7 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
     except (Unreadable, *_FATAL):
         raise
     except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
-        raise Unreadable(f"读取工作表时出错（{type(exc).__name__}: {str(exc)[:200]}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
+        raise ReadFailed(f"读取工作表时出错（{type(exc).__name__}: {str(exc)[:200]}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
     finally:
         try:
             wb.close()

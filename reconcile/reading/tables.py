@@ -52,12 +52,13 @@ def _match_row(sheet: RawSheet, r: int, sheet_def: SheetDef, taken: dict[str, in
     found: dict[str, int] = dict(taken or {})
     used = set(found.values())
     row = header_cells(sheet, r)
+    by_label = sheet_def.columns_by_label
     for c, value in enumerate(row):
         if value in ("", None) or c in used:
             continue
-        norm = normalize_label(value)
-        for col in sheet_def.columns:
-            if col.key not in found and col.matches(norm):
+        # the first template column (in order) not found yet whose label this is
+        for col in by_label.get(normalize_label(value), ()):
+            if col.key not in found:
                 found[col.key] = c
                 used.add(c)
                 break
@@ -127,12 +128,22 @@ def data_rows(sheet: RawSheet, located: Located) -> list[int]:
     """0-based rows holding data: not blank, not a repeated header, not a footer note."""
     rows = []
     cols = sorted(located.columns.values())
+    labels = located.header_labels
     for r in range(located.first_data_row, sheet.n_rows):
-        values = [sheet.value(r, c) for c in cols]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
+        row = sheet.rows[r]
+        width = len(row)
+        values = [(None if (v := row[c]) == "" else v) if 0 <= c < width else None for c in cols]  # sheet.value
+        for v in values:
+            if v is not None and not (isinstance(v, str) and not v.strip()):
+                break
+        else:
+            continue                  # blank
         texts = [normalize_label(v) for v in values if v is not None]
-        if texts and sum(t in located.header_labels for t in texts) >= max(2, len(texts) // 2):
+        hits = 0
+        for t in texts:
+            if t in labels:
+                hits += 1
+        if hits >= 2 and hits >= len(texts) // 2:
             continue  # the header repeated (printed tables repeat it on every page)
         first = next((str(v).strip() for v in values if v is not None and str(v).strip()), "")
         if _FOOTER.match(first):

@@ -9,6 +9,7 @@ recorded as a :class:`~reconcile.model.ReadProblem` for the template rules.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -28,9 +29,11 @@ from reconcile.model import (
     Table,
     Text,
     WorkbookModel,
+    new_num,
+    new_text,
 )
-from reconcile.numbers import TEN_THOUSAND, format_amount, parse_number, parse_percent
-from reconcile.reading.raw import RawSheet, RawWorkbook, read_raw
+from reconcile.numbers import TEN_THOUSAND, format_amount, number_parts, parse_percent
+from reconcile.reading.raw import RawSheet, RawWorkbook, is_percent_format, read_raw
 from reconcile.reading.tables import Located, data_rows, locate
 from reconcile.template.definition import (
     BASIC_FIELDS,
@@ -80,6 +83,11 @@ class SheetReader:
         self.model = model
         self.unit = unit
         self.merged = sheet.merged_origin()
+        self._name = sheet.name
+        self._rows = sheet.rows
+        self._formats = sheet.number_formats
+        self._no_value = sheet.formulas_without_value
+        self._in_yuan = unit == "元"
 
     def _value(self, r: int, c: int) -> Any:
         v = self.sheet.value(r, c)
@@ -89,35 +97,63 @@ class SheetReader:
             return self.sheet.value(r0, c0)
         return v
 
+    def _raw(self, r: int, c: int) -> Any:
+        """``sheet.value(r, c)``."""
+        rows = self._rows
+        if 0 <= r < len(rows):
+            row = rows[r]
+            if 0 <= c < len(row):
+                v = row[c]
+                return None if v == "" else v
+        return None
+
+    def _percent(self, r: int, c: int) -> bool:
+        """``sheet.is_percent(r, c)``."""
+        code = self._formats.get((r, c))
+        return code is not None and is_percent_format(code)
+
     def text(self, r: int, c: int | None) -> Text | None:
         if c is None:
             return None
-        raw = self.sheet.value(r, c)
+        raw = self._raw(r, c)
         origin = None
         if raw is None and (r, c) in self.merged:
             r0, c0 = self.merged[(r, c)]
             raw = self.sheet.value(r0, c0)
             origin = a1(r0, c0) if raw is not None else None
-        return Text(self.sheet.name, a1(r, c), raw, cell_text(raw, self.sheet.is_percent(r, c)), origin)
+        if type(raw) is str:              # cell_text → clean_text, inline
+            value = raw.strip().strip("\u3000").strip() or None
+        else:                             # the percent format matters only to a number
+            value = cell_text(raw, isinstance(raw, float) and self._percent(r, c))
+        return new_text(self._name, a1(r, c), raw, value, origin)
 
     def num(self, r: int, c: int | None, kind: str, label: str = "") -> Num | None:
         if c is None:
             return None
-        raw = self.sheet.value(r, c)
+        raw = None                    # self.sheet.value(r, c), inline: called for every number cell
+        rows = self._rows
+        if 0 <= r < len(rows):
+            row = rows[r]
+            if 0 <= c < len(row):
+                raw = row[c]
+                if raw == "":
+                    raw = None
         ref = a1(r, c)
-        no_value = (r, c) in self.sheet.formulas_without_value
-        if kind == "percent":
-            parsed = parse_percent(raw, self.sheet.is_percent(r, c))
+        no_value = (r, c) in self._no_value
+        if kind == "percent" and self._percent(r, c):
+            parsed = parse_percent(raw, True)
+            value, decimals, problem = parsed.value, parsed.decimals, parsed.problem
         else:
-            parsed = parse_number(raw)
-        if parsed.problem is not None:
-            self.model.problems.append(ReadProblem("not_number", self.sheet.name, ref, parsed.problem, label))
-        if no_value and parsed.value is None:
-            self.model.problems.append(ReadProblem("formula_no_value", self.sheet.name, ref, "", label))
-        value = parsed.value
-        if value is not None and kind == "amount" and self.unit == "元":
+            # parse_percent of a cell not formatted as a percentage is parse_number
+            value, decimals, problem = number_parts(raw)
+        if problem is not None:
+            self.model.problems.append(ReadProblem("not_number", self._name, ref, problem, label))
+        if no_value and value is None:
+            self.model.problems.append(ReadProblem("formula_no_value", self._name, ref, "", label))
+        stated = value
+        if value is not None and self._in_yuan and kind == "amount":
             value = value / TEN_THOUSAND
-        return Num(self.sheet.name, ref, raw, value, parsed.value, parsed.decimals, parsed.problem, no_value)
+        return new_num(self._name, ref, raw, value, stated, decimals, problem, no_value)
 
 
 def _col(located: Located, key: str) -> int | None:
@@ -127,19 +163,25 @@ def _col(located: Located, key: str) -> int | None:
 def _is_total(label: str | None) -> bool:
     if not label:
         return False
-    norm = strip_enumeration(normalize_label(label))
-    return norm in TOTAL_LABELS
+    if len(label) <= 64:
+        return _is_total_label(label)
+    return strip_enumeration(normalize_label(label)) in TOTAL_LABELS
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_total_label(label: str) -> bool:
+    return strip_enumeration(normalize_label(label)) in TOTAL_LABELS
 
 
 def _code(text: Text | None, sheet: str) -> Text:
     """科目编码 as a clean digit string: 204.0 → "204", " 20402 " → "20402".
     An empty Text when the sheet has no 科目编码 column (TPL002 says so)."""
     if text is None:
-        return Text(sheet, "", None, None)
+        return new_text(sheet, "", None, None, None)
     value = text.value
     if value is not None:
         value = normalize_label(value).replace(".0", "") if value.endswith(".0") else normalize_label(value)
-    return Text(text.sheet, text.ref, text.raw, value or None, text.origin)
+    return new_text(text.sheet, text.ref, text.raw, value or None, text.origin)
 
 
 # ---------------------------------------------------------------- the model
@@ -301,138 +343,156 @@ def _next_filled(sheet: RawSheet, r: int, c: int) -> int | None:
 
 
 def _read_income(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_label, c_cur, c_prev, c_delta, c_rate, c_note = (
+        loc.columns.get(k) for k in ("label", "cur", "prev", "delta", "rate", "note"))
     for r in data_rows(rd.sheet, loc):
-        label = rd.text(r, _col(loc, "label"))
+        label = text(r, c_label)
         if label is None:
             continue
         is_sub, name = split_qizhong(label.value or "")
-        label = Text(label.sheet, label.ref, label.raw, name or None, label.origin)
+        label = new_text(label.sheet, label.ref, label.raw, name or None, label.origin)
         model.income.append(IncomeRow(
             row=r + 1, label=label,
-            cur=rd.num(r, _col(loc, "cur"), "amount", name),
-            prev=rd.num(r, _col(loc, "prev"), "amount", name),
-            delta=rd.num(r, _col(loc, "delta"), "amount", name),
-            rate=rd.num(r, _col(loc, "rate"), "percent", name),
-            note=rd.text(r, _col(loc, "note")),
+            cur=num(r, c_cur, "amount", name),
+            prev=num(r, c_prev, "amount", name),
+            delta=num(r, c_delta, "amount", name),
+            rate=num(r, c_rate, "percent", name),
+            note=text(r, c_note),
             is_total=_is_total(name), is_sub=is_sub,
         ))
 
 
 def _read_expenditure(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_code, c_name, c_cur, c_prev, c_delta, c_rate, c_basic, c_project, c_note = (
+        loc.columns.get(k) for k in ("code", "name", "cur", "prev", "delta", "rate", "basic", "project", "note"))
     for r in data_rows(rd.sheet, loc):
-        code = _code(rd.text(r, _col(loc, "code")), rd.sheet.name)
-        name = rd.text(r, _col(loc, "name")) or Text(rd.sheet.name, "", None, None)
+        code = _code(text(r, c_code), sheet_name)
+        name = text(r, c_name) or new_text(sheet_name, "", None, None, None)
         is_sub, clean = split_qizhong(name.value or "")
-        name = Text(name.sheet, name.ref, name.raw, clean or None, name.origin)
+        name = new_text(name.sheet, name.ref, name.raw, clean or None, name.origin)
         if code.value is None and name.value:
             # "204 公共安全支出" written in the name column
             head, _, rest = name.value.partition(" ")
             if head.isdigit() and len(head) in (3, 5, 7) and rest.strip():
-                code = Text(code.sheet, code.ref, code.raw, head, name.ref)
-                name = Text(name.sheet, name.ref, name.raw, rest.strip(), name.origin)
+                code = new_text(code.sheet, code.ref, code.raw, head, name.ref)
+                name = new_text(name.sheet, name.ref, name.raw, rest.strip(), name.origin)
         label = name.value or ""
         model.expenditure.append(ExpenditureRow(
             row=r + 1, code=code, name=name,
-            cur=rd.num(r, _col(loc, "cur"), "amount", label),
-            prev=rd.num(r, _col(loc, "prev"), "amount", label),
-            delta=rd.num(r, _col(loc, "delta"), "amount", label),
-            rate=rd.num(r, _col(loc, "rate"), "percent", label),
-            basic=rd.num(r, _col(loc, "basic"), "amount", label),
-            project=rd.num(r, _col(loc, "project"), "amount", label),
-            note=rd.text(r, _col(loc, "note")),
+            cur=num(r, c_cur, "amount", label),
+            prev=num(r, c_prev, "amount", label),
+            delta=num(r, c_delta, "amount", label),
+            rate=num(r, c_rate, "percent", label),
+            basic=num(r, c_basic, "amount", label),
+            project=num(r, c_project, "amount", label),
+            note=text(r, c_note),
             is_total=code.value is None and _is_total(label),
             is_sub=is_sub,
         ))
 
 
 def _read_carryover(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_code, c_name, c_opening, c_income, c_expense, c_closing, c_note = (
+        loc.columns.get(k) for k in ("code", "name", "opening", "income", "expense", "closing", "note"))
     for r in data_rows(rd.sheet, loc):
-        code = _code(rd.text(r, _col(loc, "code")), rd.sheet.name)
-        name = rd.text(r, _col(loc, "name")) or Text(rd.sheet.name, "", None, None)
+        code = _code(text(r, c_code), sheet_name)
+        name = text(r, c_name) or new_text(sheet_name, "", None, None, None)
         label = name.value or ""
         model.carryover.append(CarryoverRow(
             row=r + 1, code=code, name=name,
-            opening=rd.num(r, _col(loc, "opening"), "amount", label),
-            income=rd.num(r, _col(loc, "income"), "amount", label),
-            expense=rd.num(r, _col(loc, "expense"), "amount", label),
-            closing=rd.num(r, _col(loc, "closing"), "amount", label),
-            note=rd.text(r, _col(loc, "note")),
+            opening=num(r, c_opening, "amount", label),
+            income=num(r, c_income, "amount", label),
+            expense=num(r, c_expense, "amount", label),
+            closing=num(r, c_closing, "amount", label),
+            note=text(r, c_note),
             is_total=code.value is None and _is_total(label),
         ))
 
 
 def _read_budget(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_source, c_initial, c_full, c_executed, c_rate, c_weight, c_score, c_note = (
+        loc.columns.get(k) for k in ("source", "initial", "full", "executed", "rate", "weight", "score", "note"))
     seen_total = False
     for r in data_rows(rd.sheet, loc):
-        source = rd.text(r, _col(loc, "source"))
+        source = text(r, c_source)
         if source is None:
             continue
         is_sub, name = split_qizhong(source.value or "")
-        source = Text(source.sheet, source.ref, source.raw, name or None, source.origin)
+        source = new_text(source.sheet, source.ref, source.raw, name or None, source.origin)
         is_total = _is_total(name)
         model.budget.append(BudgetRow(
             row=r + 1, source=source,
-            initial=rd.num(r, _col(loc, "initial"), "amount", name),
-            full=rd.num(r, _col(loc, "full"), "amount", name),
-            executed=rd.num(r, _col(loc, "executed"), "amount", name),
-            rate=rd.num(r, _col(loc, "rate"), "percent", name),
-            weight=rd.num(r, _col(loc, "weight"), "score", name),
-            score=rd.num(r, _col(loc, "score"), "score", name),
-            note=rd.text(r, _col(loc, "note")),
+            initial=num(r, c_initial, "amount", name),
+            full=num(r, c_full, "amount", name),
+            executed=num(r, c_executed, "amount", name),
+            rate=num(r, c_rate, "percent", name),
+            weight=num(r, c_weight, "score", name),
+            score=num(r, c_score, "score", name),
+            note=text(r, c_note),
             is_total=is_total, is_sub=is_sub or (seen_total and not is_total),
         ))
         seen_total = seen_total or is_total
 
 
 def _read_indicators(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_level1, c_level2, c_level3, c_target, c_actual, c_weight, c_score, c_nature, c_unit, c_deviation = (
+        loc.columns.get(k) for k in ("level1", "level2", "level3", "target", "actual", "weight", "score", "nature", "unit", "deviation"))
     table = model.tables["indicators"]
     last1: Text | None = None
     last2: Text | None = None
     for r in data_rows(rd.sheet, loc):
-        l1 = rd.text(r, _col(loc, "level1"))
-        l2 = rd.text(r, _col(loc, "level2"))
-        l3 = rd.text(r, _col(loc, "level3"))
+        l1 = text(r, c_level1)
+        l2 = text(r, c_level2)
+        l3 = text(r, c_level3)
         first_text = next((t.value for t in (l1, l2, l3) if t is not None and t.value), None)
         if _is_total(first_text):
-            table.total = {k: n for k in ("weight", "score") if (n := rd.num(r, _col(loc, k), "score", first_text or "")) is not None}
+            table.total = {k: n for k in ("weight", "score") if (n := num(r, _col(loc, k), "score", first_text or "")) is not None}
             continue
         if l1 is not None and l1.value:
             if last1 is None or l1.value != last1.value:
                 last2 = None
             last1 = l1
         elif l1 is not None and last1 is not None:
-            l1 = Text(l1.sheet, l1.ref, l1.raw, last1.value, last1.origin or last1.ref)
+            l1 = new_text(l1.sheet, l1.ref, l1.raw, last1.value, last1.origin or last1.ref)
         if l2 is not None and l2.value:
             last2 = l2
         elif l2 is not None and last2 is not None:
-            l2 = Text(l2.sheet, l2.ref, l2.raw, last2.value, last2.origin or last2.ref)
-        empty = Text(rd.sheet.name, "", None, None)
+            l2 = new_text(l2.sheet, l2.ref, l2.raw, last2.value, last2.origin or last2.ref)
+        empty = new_text(sheet_name, "", None, None, None)
         label = (l3.value if l3 is not None else None) or ""
-        target = rd.text(r, _col(loc, "target")) or empty
-        actual = rd.text(r, _col(loc, "actual")) or empty
-        weight = rd.num(r, _col(loc, "weight"), "score", label)
-        score = rd.num(r, _col(loc, "score"), "score", label)
+        target = text(r, c_target) or empty
+        actual = text(r, c_actual) or empty
+        weight = num(r, c_weight, "score", label)
+        score = num(r, c_score, "score", label)
         if not label and target.blank and actual.blank and (weight is None or weight.blank) and (score is None or score.blank):
             continue  # a group heading row ("产出指标") with nothing to check
         model.indicators.append(IndicatorRow(
             row=r + 1, level1=l1 or empty, level2=l2 or empty, level3=l3 or empty,
-            nature=rd.text(r, _col(loc, "nature")), target=target,
-            unit=rd.text(r, _col(loc, "unit")), actual=actual,
-            weight=weight, score=score, deviation=rd.text(r, _col(loc, "deviation")),
+            nature=text(r, c_nature), target=target,
+            unit=text(r, c_unit), actual=actual,
+            weight=weight, score=score, deviation=text(r, c_deviation),
         ))
 
 
 def _read_projects(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_name, c_budget, c_executed, c_rate, c_content, c_status = (
+        loc.columns.get(k) for k in ("name", "budget", "executed", "rate", "content", "status"))
     for r in data_rows(rd.sheet, loc):
-        name = rd.text(r, _col(loc, "name"))
+        name = text(r, c_name)
         if name is None or name.blank or _is_total(name.value):
             continue
         label = name.value or ""
         model.projects.append(ProjectRow(
             row=r + 1, name=name,
-            budget=rd.num(r, _col(loc, "budget"), "amount", label),
-            executed=rd.num(r, _col(loc, "executed"), "amount", label),
-            rate=rd.num(r, _col(loc, "rate"), "percent", label),
-            content=rd.text(r, _col(loc, "content")),
-            status=rd.text(r, _col(loc, "status")),
+            budget=num(r, c_budget, "amount", label),
+            executed=num(r, c_executed, "amount", label),
+            rate=num(r, c_rate, "percent", label),
+            content=text(r, c_content),
+            status=text(r, c_status),
         ))

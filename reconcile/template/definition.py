@@ -57,6 +57,15 @@ class SheetDef:
                 return col
         raise KeyError(key)
 
+    @cached_property  # the reader asks for every header cell
+    def columns_by_label(self) -> dict[str, tuple[Column, ...]]:
+        """Normalised label → the columns it matches, in template order."""
+        out: dict[str, list[Column]] = {}
+        for col in self.columns:
+            for label in col.normalized_labels:
+                out.setdefault(label, []).append(col)
+        return {label: tuple(cols) for label, cols in out.items()}
+
     @property
     def anchor(self) -> Column:
         """The first column: its header locates the table."""

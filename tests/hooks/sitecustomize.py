@@ -3,7 +3,7 @@ CLI run when this folder is on PYTHONPATH. Set by tests through environment vari
 
 RECONCILE_TEST_ABORT=<text>: a worker dies (os.abort, as python-calamine does on some
     hostile files) when it reads a workbook whose path contains <text>;
-    RECONCILE_TEST_ABORT_STAGE=check makes it die only when checking, not in phase one.
+    RECONCILE_TEST_ABORT_STAGE=check makes it die when its check starts, before reading.
 RECONCILE_TEST_SLOW=<seconds>: every file check takes that much longer (Ctrl-C tests).
 """
 
