@@ -178,6 +178,21 @@ def parse_percent(raw: object, percent_formatted: bool = False) -> ParsedNumber:
     return parsed
 
 
+_ONE = Decimal(1)
+
+
+def percent_parts(raw: object) -> tuple[Decimal | None, int | None, str | None]:
+    """(value, decimals, problem) of ``parse_percent(raw, True)`` (a cell formatted as
+    a percentage), without building ParsedNumbers."""
+    value, decimals, problem = number_parts(raw)
+    if value is None or isinstance(raw, str):
+        return value, decimals, problem
+    value = (value * HUNDRED).normalize()
+    if value == value.to_integral():
+        value = value.quantize(_ONE)
+    return value, decimal_places(value), None
+
+
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(-2, 11)}
 _CENT = _QUANTA[2]
 

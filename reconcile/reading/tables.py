@@ -68,10 +68,13 @@ def _match_row(sheet: RawSheet, r: int, sheet_def: SheetDef, taken: dict[str, in
 def locate(sheet: RawSheet, sheet_def: SheetDef) -> Located | None:
     """The table of ``sheet_def`` in ``sheet``, or None when no header row matches."""
     best_r, best = -1, {}
+    n_columns = len(sheet_def.columns)
     for r in range(min(HEADER_SEARCH_ROWS, sheet.n_rows)):
         found = _match_row(sheet, r, sheet_def)
         if len(found) > len(best):
             best_r, best = r, found
+            if len(best) == n_columns:
+                break                 # every column found: no later row can match more
     if len(best) < min(2, len(sheet_def.columns)):
         return None
     header_rows = [best_r]
@@ -129,23 +132,50 @@ def data_rows(sheet: RawSheet, located: Located) -> list[int]:
     rows = []
     cols = sorted(located.columns.values())
     labels = located.header_labels
+    # A number (float or int) is its own label (its str()), which is ASCII: it can be a
+    # header label only when some label is ASCII.
+    numbers_may_hit = any(label.isascii() for label in labels)
+    hit_cache: dict[str, bool] = {}     # text → its normalised form is a header label
+    grid = sheet.rows
+    all_within = bool(cols) and cols[0] >= 0
+    last = cols[-1] if cols else -1
     for r in range(located.first_data_row, sheet.n_rows):
-        row = sheet.rows[r]
-        width = len(row)
-        values = [(None if (v := row[c]) == "" else v) if 0 <= c < width else None for c in cols]  # sheet.value
-        for v in values:
-            if v is not None and not (isinstance(v, str) and not v.strip()):
-                break
+        row = grid[r]
+        if all_within and last < len(row):
+            values = [row[c] for c in cols]
         else:
-            continue                  # blank
-        texts = [normalize_label(v) for v in values if v is not None]
-        hits = 0
-        for t in texts:
-            if t in labels:
+            width = len(row)
+            values = [row[c] if 0 <= c < width else None for c in cols]
+        first = None                  # the first value whose text is not blank
+        other = False                 # a value that is neither None nor text
+        n_texts = hits = 0
+        for v in values:
+            if type(v) is str:
+                if not v:             # sheet.value: "" is None
+                    continue
+                n_texts += 1
+                hit = hit_cache.get(v)
+                if hit is None:
+                    hit = hit_cache[v] = normalize_label(v) in labels
+                if first is None and (stripped := v.strip()):
+                    first = stripped
+            elif v is None:
+                continue
+            else:
+                n_texts += 1
+                other = True
+                kind = type(v)
+                hit = (numbers_may_hit or (kind is not float and kind is not int)) and normalize_label(v) in labels
+                if first is None and (stripped := str(v).strip()):
+                    first = stripped
+            if hit:
                 hits += 1
-        if hits >= 2 and hits >= len(texts) // 2:
+        if first is None:
+            if not other:
+                continue              # blank
+            first = ""
+        if hits >= 2 and hits >= n_texts // 2:
             continue  # the header repeated (printed tables repeat it on every page)
-        first = next((str(v).strip() for v in values if v is not None and str(v).strip()), "")
         if _FOOTER.match(first):
             continue
         rows.append(r)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import operator
 import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reconcile.cells import a1
+from reconcile.cells import a1, col_letter
 from reconcile.model import (
     BasicInfo,
     BudgetRow,
@@ -29,10 +30,21 @@ from reconcile.model import (
     Table,
     Text,
     WorkbookModel,
+    _new,
+    _NUM_SET,
+    _TEXT_SET,
     new_num,
     new_text,
 )
-from reconcile.numbers import TEN_THOUSAND, format_amount, number_parts, parse_percent
+from reconcile.numbers import (
+    FLOAT_NOISE,
+    TEN_THOUSAND,
+    decimal_places,
+    format_amount,
+    number_parts,
+    parse_percent,
+    percent_parts,
+)
 from reconcile.reading.raw import RawSheet, RawWorkbook, is_percent_format, read_raw
 from reconcile.reading.tables import Located, data_rows, locate
 from reconcile.template.definition import (
@@ -75,8 +87,13 @@ def cell_text(value: Any, percent: bool = False) -> str | None:
     return clean_text(value)
 
 
+_ZERO = Decimal(0)
+_ROW_AND_CALL = operator.itemgetter(0, 1)
+
+
 class SheetReader:
-    """Reads cells of one raw sheet into Num/Text, recording problems."""
+    """Reads cells of one raw sheet into Num/Text, recording problems: a cell at a time
+    (:meth:`num`, :meth:`text`) or a column of a table at a time (:meth:`nums`, :meth:`texts`)."""
 
     def __init__(self, sheet: RawSheet, model: WorkbookModel, unit: str = "万元"):
         self.sheet = sheet
@@ -88,6 +105,8 @@ class SheetReader:
         self._formats = sheet.number_formats
         self._no_value = sheet.formulas_without_value
         self._in_yuan = unit == "元"
+        self._pending: list[tuple[int, int, ReadProblem]] = []     # (row, call, problem), see flush
+        self._calls = 0
 
     def _value(self, r: int, c: int) -> Any:
         v = self.sheet.value(r, c)
@@ -154,6 +173,114 @@ class SheetReader:
         if value is not None and self._in_yuan and kind == "amount":
             value = value / TEN_THOUSAND
         return new_num(self._name, ref, raw, value, stated, decimals, problem, no_value)
+
+    def texts(self, c: int | None, rows: list[int]) -> list[Text | None]:
+        """``[self.text(r, c) for r in rows]``: a column of a table read at once."""
+        if c is None:
+            return [None] * len(rows)
+        name, grid, merged, formats = self._name, self._rows, self.merged, self._formats
+        letter = col_letter(c)
+        n_rows = len(grid)
+        s0, s1, s2, s3, s4 = _TEXT_SET
+        out = []
+        append = out.append
+        for r in rows:
+            raw = None                    # self._raw(r, c)
+            if 0 <= r < n_rows:
+                row = grid[r]
+                if 0 <= c < len(row):
+                    raw = row[c]
+                    if raw == "":
+                        raw = None
+            origin = None
+            if raw is None and merged and (r, c) in merged:
+                r0, c0 = merged[(r, c)]
+                raw = self.sheet.value(r0, c0)
+                origin = a1(r0, c0) if raw is not None else None
+            if type(raw) is str:          # cell_text → clean_text, inline
+                value = raw.strip().strip("\u3000").strip() or None
+            elif raw is None:
+                value = None
+            else:                         # the percent format matters only to a number
+                code = formats.get((r, c)) if isinstance(raw, float) else None
+                value = cell_text(raw, code is not None and is_percent_format(code))
+            text = _new(Text)             # new_text(name, a1(r, c), raw, value, origin)
+            s0(text, name)
+            s1(text, f"{letter}{r + 1}")
+            s2(text, raw)
+            s3(text, value)
+            s4(text, origin)
+            append(text)
+        return out
+
+    def nums(self, c: int | None, rows: list[int], kind: str, labels: list[str]) -> list[Num | None]:
+        """``[self.num(r, c, kind, label) for r, label in zip(rows, labels)]``: a column of
+        a table read at once. The problems found wait in :meth:`flush`'s queue, which gives
+        them in the order a table read a row at a time (a call of :meth:`num` per cell,
+        in the order of the calls of this method) gives them."""
+        if c is None:
+            return [None] * len(rows)
+        self._calls += 1
+        call = self._calls
+        name, grid, formats, no_values = self._name, self._rows, self._formats, self._no_value
+        pending = self._pending
+        letter = col_letter(c)
+        n_rows = len(grid)
+        percent = kind == "percent" and bool(formats)
+        in_yuan = self._in_yuan and kind == "amount"
+        s0, s1, s2, s3, s4, s5, s6, s7 = _NUM_SET
+        out = []
+        append = out.append
+        for r, label in zip(rows, labels):
+            raw = None                    # self._raw(r, c)
+            if 0 <= r < n_rows:
+                row = grid[r]
+                if 0 <= c < len(row):
+                    raw = row[c]
+            ref = f"{letter}{r + 1}"      # a1(r, c)
+            no_value = bool(no_values) and (r, c) in no_values
+            problem = None
+            if percent and (code := formats.get((r, c))) is not None and is_percent_format(code):
+                if raw == "":
+                    raw = None
+                value, decimals, problem = percent_parts(raw)
+            elif type(raw) is float and -1e15 < raw < 1e15:       # number_parts(raw), inline
+                if -FLOAT_NOISE < raw < FLOAT_NOISE:
+                    value, decimals = _ZERO, 0
+                elif raw.is_integer():
+                    value, decimals = Decimal(int(raw)), 0
+                else:
+                    text = repr(raw)
+                    value = Decimal(text)
+                    decimals = decimal_places(value) if "e" in text else len(text) - text.index(".") - 1
+            else:
+                if raw == "":
+                    raw = None
+                value, decimals, problem = number_parts(raw)
+            if problem is not None:
+                pending.append((r, call, ReadProblem("not_number", name, ref, problem, label)))
+            if no_value and value is None:
+                pending.append((r, call, ReadProblem("formula_no_value", name, ref, "", label)))
+            num = _new(Num)               # new_num(name, ref, raw, value, stated, …)
+            s0(num, name)
+            s1(num, ref)
+            s2(num, raw)
+            s3(num, value / TEN_THOUSAND if in_yuan and value is not None else value)
+            s4(num, value)
+            s5(num, decimals)
+            s6(num, problem)
+            s7(num, no_value)
+            append(num)
+        return out
+
+    def flush(self) -> None:
+        """Add the problems :meth:`nums` found to the model, by row, then in the order
+        of the calls (a cell's own problems in the order found)."""
+        pending = self._pending
+        if pending:
+            pending.sort(key=_ROW_AND_CALL)
+            self.model.problems.extend(p for _, _, p in pending)
+            pending.clear()
 
 
 def _col(located: Located, key: str) -> int | None:
@@ -267,7 +394,9 @@ def build_model(raw: RawWorkbook) -> WorkbookModel:
             col = sheet_def.column(key)
             if col.required:
                 model.problems.append(ReadProblem("column_missing", sheet.name, None, col.label, sheet_def.name))
-        readers[sheet_def.key](SheetReader(sheet, model, unit), located, sheet_def, model)
+        reader = SheetReader(sheet, model, unit)
+        readers[sheet_def.key](reader, located, sheet_def, model)
+        reader.flush()
     return model
 
 
@@ -343,33 +472,37 @@ def _next_filled(sheet: RawSheet, r: int, c: int) -> int | None:
 
 
 def _read_income(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
-    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
     c_label, c_cur, c_prev, c_delta, c_rate, c_note = (
         loc.columns.get(k) for k in ("label", "cur", "prev", "delta", "rate", "note"))
-    for r in data_rows(rd.sheet, loc):
-        label = text(r, c_label)
+    rows, labels, names, subs = [], [], [], []
+    all_rows = data_rows(rd.sheet, loc)
+    for r, label in zip(all_rows, rd.texts(c_label, all_rows)):
         if label is None:
             continue
         is_sub, name = split_qizhong(label.value or "")
-        label = new_text(label.sheet, label.ref, label.raw, name or None, label.origin)
-        model.income.append(IncomeRow(
-            row=r + 1, label=label,
-            cur=num(r, c_cur, "amount", name),
-            prev=num(r, c_prev, "amount", name),
-            delta=num(r, c_delta, "amount", name),
-            rate=num(r, c_rate, "percent", name),
-            note=text(r, c_note),
-            is_total=_is_total(name), is_sub=is_sub,
-        ))
+        rows.append(r)
+        labels.append(new_text(label.sheet, label.ref, label.raw, name or None, label.origin))
+        names.append(name)
+        subs.append(is_sub)
+    nums, texts = rd.nums, rd.texts
+    columns = zip(rows, labels, names, subs, nums(c_cur, rows, "amount", names), nums(c_prev, rows, "amount", names),
+                  nums(c_delta, rows, "amount", names), nums(c_rate, rows, "percent", names), texts(c_note, rows))
+    model.income.extend(
+        IncomeRow(row=r + 1, label=label, cur=cur, prev=prev, delta=delta, rate=rate, note=note,
+                  is_total=_is_total(name), is_sub=is_sub)
+        for r, label, name, is_sub, cur, prev, delta, rate, note in columns)
 
 
 def _read_expenditure(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
-    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    sheet_name = rd.sheet.name
     c_code, c_name, c_cur, c_prev, c_delta, c_rate, c_basic, c_project, c_note = (
         loc.columns.get(k) for k in ("code", "name", "cur", "prev", "delta", "rate", "basic", "project", "note"))
-    for r in data_rows(rd.sheet, loc):
-        code = _code(text(r, c_code), sheet_name)
-        name = text(r, c_name) or new_text(sheet_name, "", None, None, None)
+    rows = data_rows(rd.sheet, loc)
+    codes, names, labels, totals, subs = [], [], [], [], []
+    for code, name in zip(rd.texts(c_code, rows), rd.texts(c_name, rows)):
+        code = _code(code, sheet_name)
+        if name is None:
+            name = new_text(sheet_name, "", None, None, None)
         is_sub, clean = split_qizhong(name.value or "")
         name = new_text(name.sheet, name.ref, name.raw, clean or None, name.origin)
         if code.value is None and name.value:
@@ -379,79 +512,94 @@ def _read_expenditure(rd: SheetReader, loc: Located, sd: SheetDef, model: Workbo
                 code = new_text(code.sheet, code.ref, code.raw, head, name.ref)
                 name = new_text(name.sheet, name.ref, name.raw, rest.strip(), name.origin)
         label = name.value or ""
-        model.expenditure.append(ExpenditureRow(
-            row=r + 1, code=code, name=name,
-            cur=num(r, c_cur, "amount", label),
-            prev=num(r, c_prev, "amount", label),
-            delta=num(r, c_delta, "amount", label),
-            rate=num(r, c_rate, "percent", label),
-            basic=num(r, c_basic, "amount", label),
-            project=num(r, c_project, "amount", label),
-            note=text(r, c_note),
-            is_total=code.value is None and _is_total(label),
-            is_sub=is_sub,
-        ))
+        codes.append(code)
+        names.append(name)
+        labels.append(label)
+        totals.append(code.value is None and _is_total(label))
+        subs.append(is_sub)
+    nums = rd.nums
+    columns = zip(rows, codes, names, nums(c_cur, rows, "amount", labels), nums(c_prev, rows, "amount", labels),
+                  nums(c_delta, rows, "amount", labels), nums(c_rate, rows, "percent", labels),
+                  nums(c_basic, rows, "amount", labels), nums(c_project, rows, "amount", labels),
+                  rd.texts(c_note, rows), totals, subs)
+    model.expenditure.extend(
+        ExpenditureRow(row=r + 1, code=code, name=name, cur=cur, prev=prev, delta=delta, rate=rate,
+                       basic=basic, project=project, note=note, is_total=is_total, is_sub=is_sub)
+        for r, code, name, cur, prev, delta, rate, basic, project, note, is_total, is_sub in columns)
 
 
 def _read_carryover(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
-    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    sheet_name = rd.sheet.name
     c_code, c_name, c_opening, c_income, c_expense, c_closing, c_note = (
         loc.columns.get(k) for k in ("code", "name", "opening", "income", "expense", "closing", "note"))
-    for r in data_rows(rd.sheet, loc):
-        code = _code(text(r, c_code), sheet_name)
-        name = text(r, c_name) or new_text(sheet_name, "", None, None, None)
-        label = name.value or ""
-        model.carryover.append(CarryoverRow(
-            row=r + 1, code=code, name=name,
-            opening=num(r, c_opening, "amount", label),
-            income=num(r, c_income, "amount", label),
-            expense=num(r, c_expense, "amount", label),
-            closing=num(r, c_closing, "amount", label),
-            note=text(r, c_note),
-            is_total=code.value is None and _is_total(label),
-        ))
+    rows = data_rows(rd.sheet, loc)
+    codes = [_code(code, sheet_name) for code in rd.texts(c_code, rows)]
+    names = [name or new_text(sheet_name, "", None, None, None) for name in rd.texts(c_name, rows)]
+    labels = [name.value or "" for name in names]
+    nums = rd.nums
+    columns = zip(rows, codes, names, labels, nums(c_opening, rows, "amount", labels),
+                  nums(c_income, rows, "amount", labels), nums(c_expense, rows, "amount", labels),
+                  nums(c_closing, rows, "amount", labels), rd.texts(c_note, rows))
+    model.carryover.extend(
+        CarryoverRow(row=r + 1, code=code, name=name, opening=opening, income=income, expense=expense,
+                     closing=closing, note=note, is_total=code.value is None and _is_total(label))
+        for r, code, name, label, opening, income, expense, closing, note in columns)
 
 
 def _read_budget(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
-    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
     c_source, c_initial, c_full, c_executed, c_rate, c_weight, c_score, c_note = (
         loc.columns.get(k) for k in ("source", "initial", "full", "executed", "rate", "weight", "score", "note"))
-    seen_total = False
-    for r in data_rows(rd.sheet, loc):
-        source = text(r, c_source)
+    rows, sources, names, subs = [], [], [], []
+    all_rows = data_rows(rd.sheet, loc)
+    for r, source in zip(all_rows, rd.texts(c_source, all_rows)):
         if source is None:
             continue
         is_sub, name = split_qizhong(source.value or "")
-        source = new_text(source.sheet, source.ref, source.raw, name or None, source.origin)
+        rows.append(r)
+        sources.append(new_text(source.sheet, source.ref, source.raw, name or None, source.origin))
+        names.append(name)
+        subs.append(is_sub)
+    nums = rd.nums
+    columns = zip(rows, sources, names, subs, nums(c_initial, rows, "amount", names),
+                  nums(c_full, rows, "amount", names), nums(c_executed, rows, "amount", names),
+                  nums(c_rate, rows, "percent", names), nums(c_weight, rows, "score", names),
+                  nums(c_score, rows, "score", names), rd.texts(c_note, rows))
+    seen_total = False
+    for r, source, name, is_sub, initial, full, executed, rate, weight, score, note in columns:
         is_total = _is_total(name)
         model.budget.append(BudgetRow(
-            row=r + 1, source=source,
-            initial=num(r, c_initial, "amount", name),
-            full=num(r, c_full, "amount", name),
-            executed=num(r, c_executed, "amount", name),
-            rate=num(r, c_rate, "percent", name),
-            weight=num(r, c_weight, "score", name),
-            score=num(r, c_score, "score", name),
-            note=text(r, c_note),
+            row=r + 1, source=source, initial=initial, full=full, executed=executed, rate=rate,
+            weight=weight, score=score, note=note,
             is_total=is_total, is_sub=is_sub or (seen_total and not is_total),
         ))
         seen_total = seen_total or is_total
 
 
 def _read_indicators(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
-    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    sheet_name = rd.sheet.name
     c_level1, c_level2, c_level3, c_target, c_actual, c_weight, c_score, c_nature, c_unit, c_deviation = (
         loc.columns.get(k) for k in ("level1", "level2", "level3", "target", "actual", "weight", "score", "nature", "unit", "deviation"))
     table = model.tables["indicators"]
+    rows = data_rows(rd.sheet, loc)
+    texts = rd.texts
+    levels = list(zip(texts(c_level1, rows), texts(c_level2, rows), texts(c_level3, rows)))
+    totals, labels = [], []
+    for l1, l2, l3 in levels:
+        first_text = next((t.value for t in (l1, l2, l3) if t is not None and t.value), None)
+        is_total = _is_total(first_text)
+        totals.append(is_total)
+        # a total row's numbers are named by its first text, the others' by 三级指标
+        labels.append((first_text or "") if is_total else ((l3.value if l3 is not None else None) or ""))
+    weights = rd.nums(c_weight, rows, "score", labels)
+    scores = rd.nums(c_score, rows, "score", labels)
+    columns = zip(rows, levels, totals, labels, weights, scores, texts(c_target, rows), texts(c_actual, rows),
+                  texts(c_nature, rows), texts(c_unit, rows), texts(c_deviation, rows))
     last1: Text | None = None
     last2: Text | None = None
-    for r in data_rows(rd.sheet, loc):
-        l1 = text(r, c_level1)
-        l2 = text(r, c_level2)
-        l3 = text(r, c_level3)
-        first_text = next((t.value for t in (l1, l2, l3) if t is not None and t.value), None)
-        if _is_total(first_text):
-            table.total = {k: n for k in ("weight", "score") if (n := num(r, _col(loc, k), "score", first_text or "")) is not None}
+    empty = new_text(sheet_name, "", None, None, None)
+    for r, (l1, l2, l3), is_total, label, weight, score, target, actual, nature, unit, deviation in columns:
+        if is_total:
+            table.total = {k: n for k, n in (("weight", weight), ("score", score)) if n is not None}
             continue
         if l1 is not None and l1.value:
             if last1 is None or l1.value != last1.value:
@@ -463,36 +611,31 @@ def _read_indicators(rd: SheetReader, loc: Located, sd: SheetDef, model: Workboo
             last2 = l2
         elif l2 is not None and last2 is not None:
             l2 = new_text(l2.sheet, l2.ref, l2.raw, last2.value, last2.origin or last2.ref)
-        empty = new_text(sheet_name, "", None, None, None)
-        label = (l3.value if l3 is not None else None) or ""
-        target = text(r, c_target) or empty
-        actual = text(r, c_actual) or empty
-        weight = num(r, c_weight, "score", label)
-        score = num(r, c_score, "score", label)
+        target = target or empty
+        actual = actual or empty
         if not label and target.blank and actual.blank and (weight is None or weight.blank) and (score is None or score.blank):
             continue  # a group heading row ("产出指标") with nothing to check
         model.indicators.append(IndicatorRow(
             row=r + 1, level1=l1 or empty, level2=l2 or empty, level3=l3 or empty,
-            nature=text(r, c_nature), target=target,
-            unit=text(r, c_unit), actual=actual,
-            weight=weight, score=score, deviation=text(r, c_deviation),
+            nature=nature, target=target, unit=unit, actual=actual,
+            weight=weight, score=score, deviation=deviation,
         ))
 
 
 def _read_projects(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
-    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
     c_name, c_budget, c_executed, c_rate, c_content, c_status = (
         loc.columns.get(k) for k in ("name", "budget", "executed", "rate", "content", "status"))
-    for r in data_rows(rd.sheet, loc):
-        name = text(r, c_name)
+    all_rows = data_rows(rd.sheet, loc)
+    rows, names = [], []
+    for r, name in zip(all_rows, rd.texts(c_name, all_rows)):
         if name is None or name.blank or _is_total(name.value):
             continue
-        label = name.value or ""
-        model.projects.append(ProjectRow(
-            row=r + 1, name=name,
-            budget=num(r, c_budget, "amount", label),
-            executed=num(r, c_executed, "amount", label),
-            rate=num(r, c_rate, "percent", label),
-            content=text(r, c_content),
-            status=text(r, c_status),
-        ))
+        rows.append(r)
+        names.append(name)
+    labels = [name.value or "" for name in names]
+    nums, texts = rd.nums, rd.texts
+    columns = zip(rows, names, nums(c_budget, rows, "amount", labels), nums(c_executed, rows, "amount", labels),
+                  nums(c_rate, rows, "percent", labels), texts(c_content, rows), texts(c_status, rows))
+    model.projects.extend(
+        ProjectRow(row=r + 1, name=name, budget=budget, executed=executed, rate=rate, content=content, status=status)
+        for r, name, budget, executed, rate, content, status in columns)

@@ -1,0 +1,501 @@
+# Frozen copy of reconcile/reading/workbook.py at commit 1cf9264 (before the sheets were read a
+# column at a time): the oracle tests/test_read_columns.py compares build_model against.
+# Do not edit, except to follow a deliberate change of the reader.
+"""Build the typed :class:`~reconcile.model.WorkbookModel` from a raw workbook.
+
+Knows the template (which sheet holds which table, which column holds what kind of
+value) and nothing of the rules: anything odd it sees (a missing sheet or column,
+text where a number belongs, a formula without a cached value, hidden sheets) is
+recorded as a :class:`~reconcile.model.ReadProblem` for the template rules.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reconcile.cells import a1
+from reconcile.model import (
+    BasicInfo,
+    BudgetRow,
+    CarryoverRow,
+    ExpenditureRow,
+    IncomeRow,
+    IndicatorRow,
+    Num,
+    ProjectRow,
+    ReadProblem,
+    Table,
+    Text,
+    WorkbookModel,
+    new_num,
+    new_text,
+)
+from reconcile.numbers import TEN_THOUSAND, format_amount, number_parts, parse_percent
+from reconcile.reading.raw import RawSheet, RawWorkbook, is_percent_format, read_raw
+from tests.reference_reader.tables_1cf9264 import Located, data_rows, locate
+from reconcile.template.definition import (
+    BASIC_FIELDS,
+    INSTRUCTIONS_SHEET,
+    REPORT_SHEETS,
+    SHEETS,
+    TOTAL_LABELS,
+    SheetDef,
+    find_field,
+    sheet_for_name,
+)
+from reconcile.text import clean_text, normalize_label, split_qizhong, strip_enumeration
+
+
+def read_workbook(path: Path) -> tuple[RawWorkbook, WorkbookModel]:
+    """Read a returned workbook. Raises :class:`~reconcile.reading.preflight.Unreadable`."""
+    raw = read_raw(path)
+    return raw, build_model(raw)
+
+
+# ---------------------------------------------------------------- cell helpers
+
+
+def cell_text(value: Any, percent: bool = False) -> str | None:
+    """A cell as text: numbers without a spurious ".0", percent cells as "95%"."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value != value or abs(value) >= 1e13:
+            return f"{value:.15g}"          # no Decimal arithmetic on absurd magnitudes
+        if percent:
+            return format_amount(Decimal(repr(value)) * 100) + "%"
+        d = Decimal(repr(value))
+        return format(d.normalize(), "f") if d != d.to_integral() else str(int(d))
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+        return value.isoformat()
+    return clean_text(value)
+
+
+class SheetReader:
+    """Reads cells of one raw sheet into Num/Text, recording problems."""
+
+    def __init__(self, sheet: RawSheet, model: WorkbookModel, unit: str = "万元"):
+        self.sheet = sheet
+        self.model = model
+        self.unit = unit
+        self.merged = sheet.merged_origin()
+        self._name = sheet.name
+        self._rows = sheet.rows
+        self._formats = sheet.number_formats
+        self._no_value = sheet.formulas_without_value
+        self._in_yuan = unit == "元"
+
+    def _value(self, r: int, c: int) -> Any:
+        v = self.sheet.value(r, c)
+        if v is None and (r, c) in self.merged:
+            # covered cell of a merged range: the value is in the top-left cell
+            r0, c0 = self.merged[(r, c)]
+            return self.sheet.value(r0, c0)
+        return v
+
+    def _raw(self, r: int, c: int) -> Any:
+        """``sheet.value(r, c)``."""
+        rows = self._rows
+        if 0 <= r < len(rows):
+            row = rows[r]
+            if 0 <= c < len(row):
+                v = row[c]
+                return None if v == "" else v
+        return None
+
+    def _percent(self, r: int, c: int) -> bool:
+        """``sheet.is_percent(r, c)``."""
+        code = self._formats.get((r, c))
+        return code is not None and is_percent_format(code)
+
+    def text(self, r: int, c: int | None) -> Text | None:
+        if c is None:
+            return None
+        raw = self._raw(r, c)
+        origin = None
+        if raw is None and (r, c) in self.merged:
+            r0, c0 = self.merged[(r, c)]
+            raw = self.sheet.value(r0, c0)
+            origin = a1(r0, c0) if raw is not None else None
+        if type(raw) is str:              # cell_text → clean_text, inline
+            value = raw.strip().strip("\u3000").strip() or None
+        else:                             # the percent format matters only to a number
+            value = cell_text(raw, isinstance(raw, float) and self._percent(r, c))
+        return new_text(self._name, a1(r, c), raw, value, origin)
+
+    def num(self, r: int, c: int | None, kind: str, label: str = "") -> Num | None:
+        if c is None:
+            return None
+        raw = None                    # self.sheet.value(r, c), inline: called for every number cell
+        rows = self._rows
+        if 0 <= r < len(rows):
+            row = rows[r]
+            if 0 <= c < len(row):
+                raw = row[c]
+                if raw == "":
+                    raw = None
+        ref = a1(r, c)
+        no_value = (r, c) in self._no_value
+        if kind == "percent" and self._percent(r, c):
+            parsed = parse_percent(raw, True)
+            value, decimals, problem = parsed.value, parsed.decimals, parsed.problem
+        else:
+            # parse_percent of a cell not formatted as a percentage is parse_number
+            value, decimals, problem = number_parts(raw)
+        if problem is not None:
+            self.model.problems.append(ReadProblem("not_number", self._name, ref, problem, label))
+        if no_value and value is None:
+            self.model.problems.append(ReadProblem("formula_no_value", self._name, ref, "", label))
+        stated = value
+        if value is not None and self._in_yuan and kind == "amount":
+            value = value / TEN_THOUSAND
+        return new_num(self._name, ref, raw, value, stated, decimals, problem, no_value)
+
+
+def _col(located: Located, key: str) -> int | None:
+    return located.columns.get(key)
+
+
+def _is_total(label: str | None) -> bool:
+    if not label:
+        return False
+    if len(label) <= 64:
+        return _is_total_label(label)
+    return strip_enumeration(normalize_label(label)) in TOTAL_LABELS
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_total_label(label: str) -> bool:
+    return strip_enumeration(normalize_label(label)) in TOTAL_LABELS
+
+
+def _code(text: Text | None, sheet: str) -> Text:
+    """科目编码 as a clean digit string: 204.0 → "204", " 20402 " → "20402".
+    An empty Text when the sheet has no 科目编码 column (TPL002 says so)."""
+    if text is None:
+        return new_text(sheet, "", None, None, None)
+    value = text.value
+    if value is not None:
+        value = normalize_label(value).replace(".0", "") if value.endswith(".0") else normalize_label(value)
+    return new_text(text.sheet, text.ref, text.raw, value or None, text.origin)
+
+
+# ---------------------------------------------------------------- the model
+
+
+def build_model(raw: RawWorkbook) -> WorkbookModel:
+    model = WorkbookModel(path=str(raw.path), sheet_names=[s.name for s in raw.sheets], basic=BasicInfo())
+    assigned: dict[str, RawSheet] = {}
+    for sheet in raw.sheets:
+        sheet_def = sheet_for_name(sheet.name)
+        if sheet_def is not None and sheet_def.key not in assigned:
+            assigned[sheet_def.key] = sheet
+    # A template sheet under another name: look for its header in the sheets left over.
+    skip = {normalize_label(x) for x in (INSTRUCTIONS_SHEET, *REPORT_SHEETS)}
+    leftovers = [s for s in raw.sheets if s not in assigned.values() and normalize_label(s.name) not in skip]
+    for sheet_def in SHEETS:
+        if sheet_def.key in assigned or sheet_def.key == "basic":
+            continue
+        for sheet in leftovers:
+            found = locate(sheet, sheet_def)
+            if found is not None and not found.missing:
+                assigned[sheet_def.key] = sheet
+                leftovers.remove(sheet)
+                model.problems.append(ReadProblem("sheet_renamed", sheet.name, None, sheet_def.name))
+                break
+
+    if "basic" not in assigned:
+        for sheet in leftovers:
+            if _looks_like_basic(sheet):
+                assigned["basic"] = sheet
+                leftovers.remove(sheet)
+                model.problems.append(ReadProblem("sheet_renamed", sheet.name, None, "基本情况"))
+                break
+
+    if not assigned:
+        model.problems.append(ReadProblem("not_template", None, None, "、".join(model.sheet_names)))
+        return model
+
+    for sheet in raw.sheets:
+        if sheet.hidden:
+            model.problems.append(ReadProblem("hidden_sheet", sheet.name))
+        elif sheet.hidden_rows and sheet in assigned.values():
+            rows = sorted(r + 1 for r in sheet.hidden_rows)
+            model.problems.append(ReadProblem("hidden_rows", sheet.name, None, "、".join(map(str, rows[:20])) + ("…" if len(rows) > 20 else "")))
+
+    basic_sheet = assigned.get("basic")
+    if basic_sheet is not None:
+        _read_basic(basic_sheet, model)
+    model.amount_unit = _amount_unit(model)
+
+    readers = {
+        "income": _read_income,
+        "expenditure": _read_expenditure,
+        "carryover": _read_carryover,
+        "budget": _read_budget,
+        "indicators": _read_indicators,
+        "projects": _read_projects,
+    }
+    for sheet_def in SHEETS:
+        sheet = assigned.get(sheet_def.key)
+        if sheet_def.key == "basic":
+            if sheet is None:
+                model.problems.append(ReadProblem("sheet_missing", sheet_def.name))
+            continue
+        if sheet is None:
+            if sheet_def.required:
+                model.problems.append(ReadProblem("sheet_missing", sheet_def.name))
+            continue
+        located = locate(sheet, sheet_def)
+        if located is None:
+            model.problems.append(ReadProblem("header_missing", sheet.name, None, sheet_def.name,
+                                              data=tuple(c.label for c in sheet_def.columns if c.required)))
+            continue
+        unit = located.unit or model.amount_unit
+        model.tables[sheet_def.key] = Table(
+            sheet=sheet.name,
+            columns=located.columns,
+            missing=located.missing,
+            header_rows=tuple(r + 1 for r in located.header_rows),
+            unit=unit,
+        )
+        for key in located.missing:
+            col = sheet_def.column(key)
+            if col.required:
+                model.problems.append(ReadProblem("column_missing", sheet.name, None, col.label, sheet_def.name))
+        readers[sheet_def.key](SheetReader(sheet, model, unit), located, sheet_def, model)
+    return model
+
+
+def _looks_like_basic(sheet: RawSheet) -> bool:
+    """A 基本情况 sheet under another name: its rows name 单位名称 or 年度 and at
+    least two more of the template's fields."""
+    found = set()
+    for r in range(min(sheet.n_rows, 80)):
+        for c in range(min(len(sheet.rows[r]), 4)):
+            field = find_field(sheet.value(r, c))
+            if field is not None:
+                found.add(field.key)
+    return bool(found & {"unit_name", "year"}) and len(found) >= 3
+
+
+def _amount_unit(model: WorkbookModel) -> str:
+    value = normalize_label(model.basic.text("amount_unit") or "")
+    return "元" if value in ("元", "人民币元") else "万元"
+
+
+def _read_basic(sheet: RawSheet, model: WorkbookModel) -> None:
+    reader = SheetReader(sheet, model)
+    sheet_def = next(s for s in SHEETS if s.key == "basic")
+    located = locate(sheet, sheet_def)
+    if located is not None:
+        item_c, content_c = located.columns.get("item"), located.columns.get("content")
+        start = located.first_data_row
+    else:
+        item_c = content_c = None
+        start = 0
+    for r in range(start, sheet.n_rows):
+        cols = [item_c] if item_c is not None else range(len(sheet.rows[r]))
+        for c in cols:
+            field = find_field(sheet.value(r, c))
+            if field is None or field.key in model.basic.fields:
+                continue
+            vc = content_c if content_c is not None and c == item_c else _next_filled(sheet, r, c)
+            if vc is None:
+                vc = c + 1
+            if field.key == "year":
+                model.basic.fields[field.key] = _year(reader, r, vc)
+            elif field.kind in ("count", "score", "amount"):
+                model.basic.fields[field.key] = reader.num(r, vc, field.kind, field.label)
+            else:
+                model.basic.fields[field.key] = reader.text(r, vc)
+            break
+    for f in BASIC_FIELDS:
+        cell = model.basic.fields.get(f.key)
+        if f.required and (cell is None or (cell.value is None if isinstance(cell, (Num, Text)) else True)):
+            ref = cell.ref if cell is not None else None
+            model.problems.append(ReadProblem("field_empty", sheet.name, ref, f.label))
+
+
+_YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度?)?$")
+
+
+def _year(reader: SheetReader, r: int, c: int) -> Num | None:
+    """年度 as departments write it: 2023, "2023", "2023年", "2023年度"."""
+    raw = reader.sheet.value(r, c)
+    if isinstance(raw, str):
+        m = _YEAR.match(normalize_label(raw))
+        if m:
+            year = Decimal(m.group(1))
+            return Num(reader.sheet.name, a1(r, c), raw, year, year, 0)
+    return reader.num(r, c, "count", "年度")
+
+
+def _next_filled(sheet: RawSheet, r: int, c: int) -> int | None:
+    for cc in range(c + 1, len(sheet.rows[r])):
+        if sheet.value(r, cc) is not None:
+            return cc
+    return None
+
+
+def _read_income(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_label, c_cur, c_prev, c_delta, c_rate, c_note = (
+        loc.columns.get(k) for k in ("label", "cur", "prev", "delta", "rate", "note"))
+    for r in data_rows(rd.sheet, loc):
+        label = text(r, c_label)
+        if label is None:
+            continue
+        is_sub, name = split_qizhong(label.value or "")
+        label = new_text(label.sheet, label.ref, label.raw, name or None, label.origin)
+        model.income.append(IncomeRow(
+            row=r + 1, label=label,
+            cur=num(r, c_cur, "amount", name),
+            prev=num(r, c_prev, "amount", name),
+            delta=num(r, c_delta, "amount", name),
+            rate=num(r, c_rate, "percent", name),
+            note=text(r, c_note),
+            is_total=_is_total(name), is_sub=is_sub,
+        ))
+
+
+def _read_expenditure(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_code, c_name, c_cur, c_prev, c_delta, c_rate, c_basic, c_project, c_note = (
+        loc.columns.get(k) for k in ("code", "name", "cur", "prev", "delta", "rate", "basic", "project", "note"))
+    for r in data_rows(rd.sheet, loc):
+        code = _code(text(r, c_code), sheet_name)
+        name = text(r, c_name) or new_text(sheet_name, "", None, None, None)
+        is_sub, clean = split_qizhong(name.value or "")
+        name = new_text(name.sheet, name.ref, name.raw, clean or None, name.origin)
+        if code.value is None and name.value:
+            # "204 公共安全支出" written in the name column
+            head, _, rest = name.value.partition(" ")
+            if head.isdigit() and len(head) in (3, 5, 7) and rest.strip():
+                code = new_text(code.sheet, code.ref, code.raw, head, name.ref)
+                name = new_text(name.sheet, name.ref, name.raw, rest.strip(), name.origin)
+        label = name.value or ""
+        model.expenditure.append(ExpenditureRow(
+            row=r + 1, code=code, name=name,
+            cur=num(r, c_cur, "amount", label),
+            prev=num(r, c_prev, "amount", label),
+            delta=num(r, c_delta, "amount", label),
+            rate=num(r, c_rate, "percent", label),
+            basic=num(r, c_basic, "amount", label),
+            project=num(r, c_project, "amount", label),
+            note=text(r, c_note),
+            is_total=code.value is None and _is_total(label),
+            is_sub=is_sub,
+        ))
+
+
+def _read_carryover(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_code, c_name, c_opening, c_income, c_expense, c_closing, c_note = (
+        loc.columns.get(k) for k in ("code", "name", "opening", "income", "expense", "closing", "note"))
+    for r in data_rows(rd.sheet, loc):
+        code = _code(text(r, c_code), sheet_name)
+        name = text(r, c_name) or new_text(sheet_name, "", None, None, None)
+        label = name.value or ""
+        model.carryover.append(CarryoverRow(
+            row=r + 1, code=code, name=name,
+            opening=num(r, c_opening, "amount", label),
+            income=num(r, c_income, "amount", label),
+            expense=num(r, c_expense, "amount", label),
+            closing=num(r, c_closing, "amount", label),
+            note=text(r, c_note),
+            is_total=code.value is None and _is_total(label),
+        ))
+
+
+def _read_budget(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_source, c_initial, c_full, c_executed, c_rate, c_weight, c_score, c_note = (
+        loc.columns.get(k) for k in ("source", "initial", "full", "executed", "rate", "weight", "score", "note"))
+    seen_total = False
+    for r in data_rows(rd.sheet, loc):
+        source = text(r, c_source)
+        if source is None:
+            continue
+        is_sub, name = split_qizhong(source.value or "")
+        source = new_text(source.sheet, source.ref, source.raw, name or None, source.origin)
+        is_total = _is_total(name)
+        model.budget.append(BudgetRow(
+            row=r + 1, source=source,
+            initial=num(r, c_initial, "amount", name),
+            full=num(r, c_full, "amount", name),
+            executed=num(r, c_executed, "amount", name),
+            rate=num(r, c_rate, "percent", name),
+            weight=num(r, c_weight, "score", name),
+            score=num(r, c_score, "score", name),
+            note=text(r, c_note),
+            is_total=is_total, is_sub=is_sub or (seen_total and not is_total),
+        ))
+        seen_total = seen_total or is_total
+
+
+def _read_indicators(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_level1, c_level2, c_level3, c_target, c_actual, c_weight, c_score, c_nature, c_unit, c_deviation = (
+        loc.columns.get(k) for k in ("level1", "level2", "level3", "target", "actual", "weight", "score", "nature", "unit", "deviation"))
+    table = model.tables["indicators"]
+    last1: Text | None = None
+    last2: Text | None = None
+    for r in data_rows(rd.sheet, loc):
+        l1 = text(r, c_level1)
+        l2 = text(r, c_level2)
+        l3 = text(r, c_level3)
+        first_text = next((t.value for t in (l1, l2, l3) if t is not None and t.value), None)
+        if _is_total(first_text):
+            table.total = {k: n for k in ("weight", "score") if (n := num(r, _col(loc, k), "score", first_text or "")) is not None}
+            continue
+        if l1 is not None and l1.value:
+            if last1 is None or l1.value != last1.value:
+                last2 = None
+            last1 = l1
+        elif l1 is not None and last1 is not None:
+            l1 = new_text(l1.sheet, l1.ref, l1.raw, last1.value, last1.origin or last1.ref)
+        if l2 is not None and l2.value:
+            last2 = l2
+        elif l2 is not None and last2 is not None:
+            l2 = new_text(l2.sheet, l2.ref, l2.raw, last2.value, last2.origin or last2.ref)
+        empty = new_text(sheet_name, "", None, None, None)
+        label = (l3.value if l3 is not None else None) or ""
+        target = text(r, c_target) or empty
+        actual = text(r, c_actual) or empty
+        weight = num(r, c_weight, "score", label)
+        score = num(r, c_score, "score", label)
+        if not label and target.blank and actual.blank and (weight is None or weight.blank) and (score is None or score.blank):
+            continue  # a group heading row ("产出指标") with nothing to check
+        model.indicators.append(IndicatorRow(
+            row=r + 1, level1=l1 or empty, level2=l2 or empty, level3=l3 or empty,
+            nature=text(r, c_nature), target=target,
+            unit=text(r, c_unit), actual=actual,
+            weight=weight, score=score, deviation=text(r, c_deviation),
+        ))
+
+
+def _read_projects(rd: SheetReader, loc: Located, sd: SheetDef, model: WorkbookModel) -> None:
+    num, text, sheet_name = rd.num, rd.text, rd.sheet.name
+    c_name, c_budget, c_executed, c_rate, c_content, c_status = (
+        loc.columns.get(k) for k in ("name", "budget", "executed", "rate", "content", "status"))
+    for r in data_rows(rd.sheet, loc):
+        name = text(r, c_name)
+        if name is None or name.blank or _is_total(name.value):
+            continue
+        label = name.value or ""
+        model.projects.append(ProjectRow(
+            row=r + 1, name=name,
+            budget=num(r, c_budget, "amount", label),
+            executed=num(r, c_executed, "amount", label),
+            rate=num(r, c_rate, "percent", label),
+            content=text(r, c_content),
+            status=text(r, c_status),
+        ))
