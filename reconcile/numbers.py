@@ -94,6 +94,24 @@ def number_parts(raw: object) -> tuple[Decimal | None, int | None, str | None]:
     return parsed.value, parsed.decimals, parsed.problem
 
 
+class _FloatParts(dict):
+    """Float cell → (value, decimals) of :func:`number_parts`, computed once per distinct
+    float (amounts repeat: totals, a year's figures in next year's return) and shared
+    (Decimals are immutable). Only floats within ±1e15 (not NaN) are asked for; the
+    table is emptied when it grows large."""
+
+    def __missing__(self, raw: float) -> tuple[Decimal, int]:
+        if len(self) >= 65536:
+            self.clear()
+        value, decimals, _ = number_parts(raw)
+        self[raw] = parts = (value, decimals)
+        return parts
+
+
+# float_parts[x] for a float -1e15 < x < 1e15: number_parts(x)[:2] (its problem is None)
+float_parts = _FloatParts()
+
+
 def parse_number(raw: object) -> ParsedNumber:
     """Parse a cell value into a Decimal. Never raises."""
     if raw is None:

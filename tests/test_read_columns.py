@@ -220,3 +220,24 @@ def test_percent_parts_is_parse_percent():
     for raw in values:
         parsed = parse_percent(raw, True)
         assert repr(percent_parts(raw)) == repr((parsed.value, parsed.decimals, parsed.problem)), raw
+
+
+def test_float_parts_is_number_parts(monkeypatch):
+    from reconcile import numbers
+
+    rng = random.Random(8)
+    values = [0.0, -0.0, 1e-9, -1e-9, 9.99e-10, 5e-324, 0.1, 1.0, -1.0, 54718.92, 1e15 - 0.125, -1e15 + 0.125,
+              123456789.123456789, 1.5e-7, 1e14 + 0.5, 0.30000000000000004]
+    values += [round(rng.uniform(-1e6, 1e6), rng.randint(0, 6)) for _ in range(5000)]
+    values += [rng.uniform(-1e15, 1e15) * 10 ** rng.randint(-25, 0) for _ in range(5000)]
+    table = numbers._FloatParts()
+    monkeypatch.setattr(numbers, "float_parts", table)
+    for _ in range(2):                       # computed, then remembered
+        for raw in values:
+            value, decimals, problem = numbers.number_parts(raw)
+            assert problem is None and repr(table[raw]) == repr((value, decimals)), raw
+    assert len(table) <= 65536
+    for i in range(70000):                   # emptied when it grows large, still right
+        raw = i + 0.5
+        assert table[raw] == numbers.number_parts(raw)[:2]
+    assert len(table) < 65536

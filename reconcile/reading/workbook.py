@@ -37,9 +37,8 @@ from reconcile.model import (
     new_text,
 )
 from reconcile.numbers import (
-    FLOAT_NOISE,
     TEN_THOUSAND,
-    decimal_places,
+    float_parts,
     format_amount,
     number_parts,
     parse_percent,
@@ -87,7 +86,6 @@ def cell_text(value: Any, percent: bool = False) -> str | None:
     return clean_text(value)
 
 
-_ZERO = Decimal(0)
 _ROW_AND_CALL = operator.itemgetter(0, 1)
 
 
@@ -238,21 +236,16 @@ class SheetReader:
                 if 0 <= c < len(row):
                     raw = row[c]
             ref = f"{letter}{r + 1}"      # a1(r, c)
-            no_value = bool(no_values) and (r, c) in no_values
+            no_value = False
+            if no_values:
+                no_value = (r, c) in no_values
             problem = None
             if percent and (code := formats.get((r, c))) is not None and is_percent_format(code):
                 if raw == "":
                     raw = None
                 value, decimals, problem = percent_parts(raw)
-            elif type(raw) is float and -1e15 < raw < 1e15:       # number_parts(raw), inline
-                if -FLOAT_NOISE < raw < FLOAT_NOISE:
-                    value, decimals = _ZERO, 0
-                elif raw.is_integer():
-                    value, decimals = Decimal(int(raw)), 0
-                else:
-                    text = repr(raw)
-                    value = Decimal(text)
-                    decimals = decimal_places(value) if "e" in text else len(text) - text.index(".") - 1
+            elif type(raw) is float and -1e15 < raw < 1e15:       # number_parts(raw)
+                value, decimals = float_parts[raw]
             else:
                 if raw == "":
                     raw = None
