@@ -1,7 +1,13 @@
 """The bulk scan of plainly written sheet data (preflight._scan_plain_data) gives
-exactly what the tag-by-tag scan gives: the same styles, limits, formulas without
-values, error texts, hidden rows and the same refusal (with the same reason) of a
-cell too far away; anything not plainly written goes tag by tag."""
+exactly what the tag-by-tag scan gives: the same number formats, limits, formulas
+without values, error texts, hidden rows and the same refusal (with the same reason)
+of a cell too far away; anything not plainly written goes tag by tag.
+
+Both give what the scan gave before it looked number formats up itself (the scan
+frozen at 1cf9264 under tests/reference_reader, its style indexes looked up as the
+reader looked them up), except for a negative style index: it has no format now
+(a Python index from the end of the list before).
+"""
 
 from __future__ import annotations
 
@@ -14,17 +20,47 @@ import pytest
 import reconcile.reading.preflight as pf
 from reconcile.reading.preflight import SheetScan, Unreadable, _scan_sheet
 from tests.corpus.generate import build_corpus, sheet_xml, write_good
+from tests.reference_reader import preflight_1cf9264 as ref_pf
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def _outcome(xml: bytes, fast: bool):
+# xf index → number format code: styles 0 and 3 have none (General), 7 and above do not exist
+FORMATS = ("General", "0.00%", "#,##0.00", "General", "0.0", "yyyy-mm-dd", "@")
+
+
+def _outcome(xml: bytes, fast: bool, formats=FORMATS):
     scan = SheetScan("表", "xl/worksheets/sheet1.xml")
     try:
-        _scan_sheet(xml, scan, fast=fast)
+        _scan_sheet(xml, scan, fast=fast, formats=formats)
     except Unreadable as exc:
         return ("refused", exc.reason)
     return dataclasses.asdict(scan)
+
+
+def _former_outcome(xml: bytes, formats=FORMATS):
+    """The scan frozen at 1cf9264, its style indexes looked up as raw.read_scanned looked
+    them up then (a negative index aside: no format)."""
+    scan = ref_pf.SheetScan("表", "xl/worksheets/sheet1.xml")
+    try:
+        ref_pf._scan_sheet(xml, scan, fast=False)
+    except ref_pf.Unreadable as exc:
+        return ("refused", exc.reason)
+    out = dataclasses.asdict(scan)
+    styles = out.pop("styles")
+    out["number_formats"] = {pos: formats[xf] for pos, xf in styles.items()
+                             if 0 <= xf < len(formats) and formats[xf] != "General"}
+    return out
+
+
+def _same(xml: bytes) -> None:
+    fast, slow = _outcome(xml, True), _outcome(xml, False)
+    assert fast == slow
+    former = _former_outcome(xml)
+    if isinstance(slow, dict):
+        slow = {**slow, "number_formats": slow["number_formats"]}
+        former = {k: former[k] for k in slow}
+    assert slow == former
 
 
 def _bulk_used(xml: bytes, monkeypatch) -> bool:
@@ -57,6 +93,8 @@ PLAIN = [
     # errors, long error text, whitespace error text, empty
     '<row r="3"><c r="A3" t="e"><v>#DIV/0!</v></c><c r="B3" t="e"><f>1/0</f><v>#REF!</v></c>'
     '<c r="C3" t="e"><v>' + "#" * 80 + '</v></c><c r="D3" t="e"><v>  </v></c><c r="E3" t="e"><v></v></c></row>',
+    # errors without any formula in the sheet
+    '<row r="3"><c r="A3" t="e"><v>#DIV/0!</v></c><c r="B3" s="1" t="e"><v>#N/A</v></c><c r="C3"><v>1</v></c></row>',
     # inline strings, booleans, empty values
     '<row r="4"><c r="A4" t="inlineStr"><is><t>文字</t></is></c><c r="B4" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c>'
     '<c r="C4" t="b"><v>1</v></c><c r="D4"><v/></c><c r="E4" s="3"></c></row>',
@@ -73,8 +111,14 @@ PLAIN = [
     '<row r="20001"><c r="A20001"><f>1</f></c></row>',
     '<row r="5"><c r="IW5" t="str"><v></v></c></row>',
     '<row r="5"><c r="XFD5" t="inlineStr"><is><t></t></is></c></row>',
-    # repeated addresses: the last style wins, style 0 does not overwrite
+    # repeated addresses: the last style wins, style 0 does not overwrite, a style without a format clears
     '<row r="1"><c r="A1" s="5"><v>1</v></c><c r="A1" s="0"><v>2</v></c><c r="B1" s="5"/><c r="B1" s="6"/></row>',
+    '<row r="1"><c r="A1" s="1"><v>1</v></c><c r="A1" s="3"><v>2</v></c><c r="B1" s="2"/><c r="B1" s="9"/>'
+    '<c r="C1" s="4"/><c r="C1" s="00"/><c r="D1" s="2"/><c r="D1"/></row>',
+    # every style: with a format, General, missing, zero written twice
+    '<row r="2"><c r="A2" s="1"><v>0.5</v></c><c r="B2" s="2"><v>1</v></c><c r="C2" s="3"><v>1</v></c>'
+    '<c r="D2" s="4"/><c r="E2" s="5"><v>45000</v></c><c r="F2" s="6" t="s"><v>0</v></c><c r="G2" s="7"><v>1</v></c>'
+    '<c r="H2" s="999999"><v>1</v></c><c r="I2" s="00"><v>1</v></c><c r="J2" s="01"><v>1</v></c></row>',
     '',
 ]
 
@@ -89,6 +133,11 @@ NOT_PLAIN = [
     '<row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r></is></c></row>',         # rich inline string
     '<row r="1"><!-- <c r="XFD1048576"><v>1</v></c> --><c r="A1"><v>1</v></c></row>',  # a comment
     '<row r="1"><c r="A1"><v>1</v></c>text</row>',                                  # stray text
+    # style indexes no writer writes
+    '<row r="1"><c r="A1" s="-1"><v>1</v></c><c r="B1" s="-99"><v>1</v></c><c r="C1" s=" 2 "><v>1</v></c></row>',
+    '<row r="1"><c r="A1" s="abc"><v>1</v></c><c r="B1" s="1.5"><v>1</v></c><c r="C1" s="+1"><v>1</v></c>'
+    '<c r="D1" s=""><v>1</v></c><c r="E1" s=" 0 "><v>1</v></c><c r="F1" s="1_0"/></row>',
+    '<row r="1"><c r="A1" s="1"><v>1</v></c><c r="A1" s="x"><v>1</v></c><c r="B1" s="2"/><c r="B1" s="-3"/></row>',
 ]
 
 
@@ -96,14 +145,25 @@ NOT_PLAIN = [
 def test_plain_sheet_data_is_scanned_in_bulk_with_the_same_result(body, monkeypatch):
     xml = sheet_xml(body)
     assert _bulk_used(xml, monkeypatch)
-    assert _outcome(xml, True) == _outcome(xml, False)
+    _same(xml)
 
 
 @pytest.mark.parametrize("body", NOT_PLAIN)
 def test_other_sheet_data_is_scanned_tag_by_tag(body, monkeypatch):
     xml = sheet_xml(body)
     assert not _bulk_used(xml, monkeypatch)
-    assert _outcome(xml, True) == _outcome(xml, False)
+    _same(xml)
+
+
+def test_number_formats_of_odd_style_indexes():
+    scan = _outcome(sheet_xml(NOT_PLAIN[-3]), False)
+    assert scan["number_formats"] == {(0, 2): "#,##0.00"}           # -1, -99: none (not the last styles)
+    scan = _outcome(sheet_xml(NOT_PLAIN[-1]), False)
+    assert scan["number_formats"] == {(0, 0): "0.00%"}              # "x" leaves A1 as it was; -3 clears B1
+    scan = _outcome(sheet_xml(PLAIN[-2]), True)
+    assert scan["number_formats"] == {(1, 0): "0.00%", (1, 1): "#,##0.00", (1, 3): "0.0", (1, 4): "yyyy-mm-dd",
+                                      (1, 5): "@", (1, 9): "0.00%"}
+    assert _outcome(sheet_xml(PLAIN[-2]), True, formats=())["number_formats"] == {}
 
 
 @pytest.mark.parametrize("xml", [
@@ -117,13 +177,16 @@ def test_other_sheet_data_is_scanned_tag_by_tag(body, monkeypatch):
     # a second sheet data part: tag by tag (cells without addresses continue the first)
     sheet_xml('<row r="1"><c r="B1"><v>1</v></c></row>').replace(
         b"</worksheet>", b'<sheetData><c><v>2</v></c></sheetData></worksheet>'),
+    # two plain sheet data parts: the second (scanned in bulk) clears and sets formats of the first
+    sheet_xml('<row r="1"><c r="A1" s="1"><v>1</v></c><c r="B1" s="2"/></row>').replace(
+        b"</worksheet>", b'<sheetData><row r="1"><c r="A1" s="3"><v>2</v></c><c r="C1" s="4"/></row></sheetData></worksheet>'),
     # namespace prefixes
     sheet_xml("").replace(b"<sheetData></sheetData>",
                           b'<x:sheetData><x:row r="1"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData>'),
     sheet_xml("").replace(b"<sheetData></sheetData>", b"<sheetData/>"),
 ])
 def test_whole_sheets_same_result(xml):
-    assert _outcome(xml, True) == _outcome(xml, False)
+    _same(xml)
 
 
 def _sheet_parts(folder: Path):
@@ -143,7 +206,7 @@ def test_every_corpus_and_example_sheet_same_result(tmp_path):
     seen = 0
     for folder in (tmp_path, EXAMPLES):
         for name, entry, xml in _sheet_parts(folder):
-            assert _outcome(xml, True) == _outcome(xml, False), (name, entry)
+            _same(xml)
             seen += 1
     assert seen > 50
 
@@ -155,7 +218,8 @@ def test_mutated_sheet_data_same_result():
 
     rng = random.Random(7)
     pieces = ['<', '>', '/', '"', "'", ' ', 'c', 'r', 'v', 'f', 'is', 'e', '1', 'XFD', '1048576', 't="e"',
-              ' s="7"', '<v>', '</v>', '<f>', '</c>', '<c r="B2">', '<row r="9">', '</row>', 'hidden="1" ']
+              ' s="7"', ' s="1"', ' s="2"', ' s="-1"', '<v>', '</v>', '<f>', '</c>', '<c r="B2">', '<c r="A1" s="4">',
+              '<row r="9">', '</row>', 'hidden="1" ']
     bodies = [b for b in PLAIN if b]
     for _ in range(600):
         body = rng.choice(bodies)
@@ -163,5 +227,23 @@ def test_mutated_sheet_data_same_result():
             at = rng.randrange(len(body) + 1)
             cut = rng.choice((0, 0, 1, 3))
             body = body[:at] + rng.choice(pieces) * rng.choice((0, 1)) + body[at + cut:]
-        xml = sheet_xml(body)
-        assert _outcome(xml, True) == _outcome(xml, False), body
+        _same(sheet_xml(body))
+
+
+def test_a_negative_style_index_is_read_without_a_format(tmp_path):
+    """s="-1" gave the last style's format and s="-99" a ReadFailed (IndexError): both
+    are read now, without a number format, as an index beyond the styles is."""
+    from tests.corpus.generate import write_raw_xlsx
+
+    from reconcile.reading.workbook import read_workbook
+
+    styles = ('<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/'
+              'spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts>'
+              '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="10"/><xf numFmtId="164"/></cellXfs></styleSheet>')
+    for style, fmt in (("1", "0.00%"), ("2", "0.0%"), ("-1", None), ("-99", None), ("3", None), ("x", None)):
+        path = write_raw_xlsx(tmp_path / f"s{style}.xlsx",
+                              sheet_xml(f'<row r="1"><c r="A1" s="{style}"><v>0.5</v></c><c r="B1" s="1"><v>2</v></c></row>'),
+                              extra={"xl/styles.xml": styles.encode()})
+        raw, _ = read_workbook(path)
+        assert raw.sheets[0].rows == [[0.5, 2.0]]
+        assert raw.sheets[0].number_formats == ({(0, 0): fmt} if fmt else {}) | {(0, 1): "0.00%"}, style

@@ -23,7 +23,9 @@ import functools
 import re
 import stat
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree as SafeET
@@ -58,7 +60,8 @@ class SheetScan:
     hidden: bool = False
     max_row: int = 0                           # 1-based, cells holding something
     max_col: int = 0                           # 1-based
-    styles: dict[tuple[int, int], int] = field(default_factory=dict)   # (row0, col0) → xf index
+    # (row0, col0) → number format code of the cell's style, for styles with one other than General
+    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)    # error cells: "#DIV/0!" (calamine gives "")
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # row0, col0, row1, col1 inclusive
@@ -224,7 +227,7 @@ def _scan_xlsx(zf: zipfile.ZipFile) -> Preflight:
         entry = _resolve(target)
         scan = SheetScan(name=name, path=entry, hidden=hidden)
         if entry in contents and entry not in scanned:
-            _scan_sheet(contents[entry], scan)
+            _scan_sheet(contents[entry], scan, formats=result.number_formats)
             scanned[entry] = scan
         result.sheets.append(scan)
     # Anything else holding worksheet data is checked against the limits too:
@@ -232,7 +235,7 @@ def _scan_xlsx(zf: zipfile.ZipFile) -> Preflight:
     for entry, data in contents.items():
         if entry not in scanned and b"sheetData" in data:
             stray = SheetScan(name=entry, path=entry)
-            _scan_sheet(data, stray)
+            _scan_sheet(data, stray, formats=result.number_formats)
             scanned[entry] = stray
     cells = sum(s.max_row * s.max_col for s in scanned.values())
     if cells > MAX_CELLS:
@@ -355,14 +358,17 @@ def _too_far(sheet: str, row: int, col: int) -> Unreadable:
         f"（最多 {MAX_ROWS} 行、{MAX_COLS} 列）；请删除多余的行列后重新提交")
 
 
-def _scan_sheet(xml: bytes, scan: SheetScan, fast: bool = True) -> None:
+def _scan_sheet(xml: bytes, scan: SheetScan, fast: bool = True, formats: Sequence[str] = ()) -> None:
     """Tokenise a worksheet: every start tag of a row or cell is seen, whether or
     not its end tag is where it should be (a lenient reader would still read it).
+    ``formats`` are the number format codes of the workbook's cell styles (xf index →
+    code): a cell's style index is looked up there.
 
     The rows and cells of a sheet as Excel, WPS, openpyxl and xlsxwriter write it are
     scanned in bulk (:func:`_scan_plain_data`, with exactly the result of the tag-by-tag
     scan); anything else in the sheet data is scanned tag by tag."""
-    state = _CellState(scan)
+    styles = _style_formats(tuple(formats))
+    state = _CellState(scan, styles)
     row_no = 0                      # current row, 1-based
     col = -1                        # current column, 0-based
     in_data = False
@@ -378,7 +384,7 @@ def _scan_sheet(xml: bytes, scan: SheetScan, fast: bool = True) -> None:
                 if in_data and fast:
                     # Rows and cells as writers write them: scanned in bulk, then the
                     # tag scan resumes at </sheetData> (it would find nothing before it).
-                    resume = _scan_plain_data(xml, m.end(), scan, state)
+                    resume = _scan_plain_data(xml, m.end(), scan, state, styles)
                     if resume is not None:
                         break
             elif name == b"mergeCell":
@@ -451,6 +457,11 @@ _PLAIN_ROW = rb'<row( r="\d{1,9}"' + _PLAIN_ATTR + rb'*/?)>'
 _PLAIN_DATA = re.compile(rb"(?:" + _PLAIN_CELL + rb"|" + _PLAIN_ROW + rb"|</row>|\s+)*+")
 _PLAIN_CELLS = re.compile(_PLAIN_CELL)
 _PLAIN_ROWS = re.compile(_PLAIN_ROW)
+# The plain tokens one after another (a row tag, </row> or white space leaves the cell
+# groups empty), or any other character (the last group): sheet data is plain exactly
+# when that group stays empty, and its cells are the tokens with column letters.
+_PLAIN_TOKENS = re.compile(rb"(?:" + _PLAIN_CELL + rb"|" + _PLAIN_ROW.replace(b"<row(", b"<row(?:") + rb"|</row>|\s+)"
+                           rb"|([\s\S])")
 
 
 class _Columns(dict):
@@ -464,24 +475,35 @@ class _Columns(dict):
 _COLUMNS = _Columns()
 
 
-def _scan_plain_data(xml: bytes, start: int, scan: SheetScan, state: _CellState) -> int | None:
+def _scan_plain_data(xml: bytes, start: int, scan: SheetScan, state: _CellState, styles: _StyleFormats) -> int | None:
     """Scan the sheet data opened at ``start`` in bulk when it is written the plain way
     (see ``_PLAIN_CELL``) and is the sheet's last; return where </sheetData> starts, or
     None (nothing recorded) for the tag-by-tag scan. The result is exactly the tag
-    scan's: the same styles, limits (the first cell too far raises), formulas,
+    scan's: the same number formats, limits (the first cell too far raises), formulas,
     errors and hidden rows."""
     end = xml.find(b"</sheetData>", start)
-    if end == -1 or xml.find(b"sheetData", end + 12) != -1 or _PLAIN_DATA.fullmatch(xml, start, end) is None:
+    if end == -1 or xml.find(b"sheetData", end + 12) != -1:
         return None
-    cells = _PLAIN_CELLS.findall(xml, start, end)
-    if cells:
-        letters, rows, styles, kinds, contents = zip(*cells)
-        rows = list(map(int, rows))
-        cols = list(map(_COLUMNS.__getitem__, letters))
-        if max(rows) <= MAX_ROWS and max(cols) < MAX_COLS:
-            _record_cells(rows, cols, styles, kinds, contents, scan, state)
-        else:                         # some cell lies beyond the limits: cell by cell
-            _record_cells_checked(rows, cols, styles, kinds, contents, scan, state)
+    tokens = _PLAIN_TOKENS.findall(xml, start, end)
+    if tokens:
+        letters, rows, style_texts, kinds, contents, other = zip(*tokens)
+        if other.count(b"") != len(other):
+            return None               # not plain: tag by tag
+        if letters.count(b"") == len(letters):
+            cells = None
+        elif letters.count(b""):      # keep the cells (not the row tags and white space)
+            cells = [list(compress(group, letters)) for group in (letters, rows, style_texts, kinds, contents)]
+        else:
+            cells = [letters, rows, style_texts, kinds, contents]
+        if cells is not None:
+            letters, rows, style_texts, kinds, contents = cells
+            rows = list(map(int, rows))
+            cols = list(map(_COLUMNS.__getitem__, letters))
+            if max(rows) <= MAX_ROWS and max(cols) < MAX_COLS:
+                formulas = xml.find(b"<f", start, end) != -1
+                _record_cells(rows, cols, style_texts, kinds, contents, formulas, scan, state, styles)
+            else:                     # some cell lies beyond the limits: cell by cell
+                _record_cells_checked(rows, cols, style_texts, kinds, contents, scan, state, styles)
     if xml.find(b"hidden", start, end) != -1:
         for raw in _PLAIN_ROWS.findall(xml, start, end):
             attrs = _attrs(raw)
@@ -492,28 +514,48 @@ def _scan_plain_data(xml: bytes, start: int, scan: SheetScan, state: _CellState)
     return end
 
 
-def _record_cells(rows, cols, styles, kinds, contents, scan: SheetScan, state: _CellState) -> None:
+def _record_cells(rows, cols, style_texts, kinds, contents, formulas: bool, scan: SheetScan, state: _CellState,
+                  styles: _StyleFormats) -> None:
     """What the tag scan records of plain cells (1-based rows, 0-based columns), all
-    within the limits: styles, the used range, formulas without values, errors."""
-    ints = _STYLE_INTS
-    scan.styles.update({(r - 1, c): ints[s] for r, c, s in zip(rows, cols, styles) if s and s != b"0"})
-    held = [i for i, content in enumerate(contents) if content and content != b"<v/>"]
-    if not held:
+    within the limits: number formats, the used range, formulas without values (only
+    looked for when ``formulas``: the data holds a formula), errors."""
+    positions = list(zip([r - 1 for r in rows], cols))
+    formats = list(map(styles.__getitem__, style_texts))     # a format, or None or "" (no entry)
+    if not scan.number_formats and len(set(positions)) == len(positions):
+        scan.number_formats.update(compress(zip(positions, formats), formats))
+    else:                             # a cell written twice (or in two sheet data): the later decides
+        for pos, style, fmt in zip(positions, style_texts, formats):
+            _set_format(scan.number_formats, pos, style, fmt)
+    if contents.count(b"<v/>"):
+        held = [bool(content) and content != b"<v/>" for content in contents]
+    else:
+        held = contents               # an empty content is a cell that holds nothing
+    if not any(held):
         return
-    state.max_row = max(state.max_row, max(rows[i] for i in held))
-    state.max_col = max(state.max_col, max(cols[i] for i in held) + 1)
-    for i in held:
-        content = contents[i]
-        if content[:2] == b"<f" or kinds[i] == b"e":
-            _formula_or_error(rows[i], cols[i], kinds[i], content, scan)
+    state.max_row = max(state.max_row, max(compress(rows, held)))
+    state.max_col = max(state.max_col, max(compress(cols, held)) + 1)
+    if formulas or b"e" in kinds:
+        for row, col, kind, content in compress(zip(rows, cols, kinds, contents), held):
+            if content[:2] == b"<f" or kind == b"e":
+                _formula_or_error(row, col, kind, content, scan)
 
 
-def _record_cells_checked(rows, cols, styles, kinds, contents, scan: SheetScan, state: _CellState) -> None:
+def _set_format(formats: dict[tuple[int, int], str], pos: tuple[int, int], style: bytes, fmt: str | None) -> None:
+    """Record a cell's number format (``fmt`` of its ``style`` text): a cell without a
+    style (or style 0) records nothing, one whose style has no format clears the entry."""
+    if fmt:
+        formats[pos] = fmt
+    elif fmt is None:
+        formats.pop(pos, None)
+
+
+def _record_cells_checked(rows, cols, style_texts, kinds, contents, scan: SheetScan, state: _CellState,
+                          styles: _StyleFormats) -> None:
     """:func:`_record_cells` one cell after another, in document order: the first cell
     holding something beyond the limits is refused (as the tag scan refuses it)."""
-    for row, col, style, kind, content in zip(rows, cols, styles, kinds, contents):
-        if style and style != b"0" and row <= MAX_ROWS and col < MAX_COLS:
-            scan.styles[(row - 1, col)] = int(style)
+    for row, col, style, kind, content in zip(rows, cols, style_texts, kinds, contents):
+        if row <= MAX_ROWS and col < MAX_COLS:
+            _set_format(scan.number_formats, (row - 1, col), style, styles[style])
         if not content or content == b"<v/>":
             continue                  # an empty formatted cell holds nothing
         if row > MAX_ROWS or col + 1 > MAX_COLS:
@@ -537,22 +579,44 @@ def _formula_or_error(row: int, col: int, kind: bytes, content: bytes, scan: She
                 scan.errors[(row - 1, col)] = text
 
 
-class _StyleInts(dict):
-    """Style index text → int, computed once per distinct text ("" → 0: no style)."""
+class _StyleFormats(dict):
+    """Style index text of a cell (its s attribute) → the number format code of that
+    style; None for a style without one (General, or an index the workbook does not
+    have: a negative or too large one); "" for no style at all (no attribute, "0", or
+    text that is not a number), which records nothing."""
 
-    def __missing__(self, text: bytes) -> int:
-        self[text] = value = int(text) if text else 0
-        return value
+    def __init__(self, formats: tuple[str, ...]):
+        super().__init__()
+        self.formats = formats
+
+    def __missing__(self, text: bytes) -> str | None:
+        fmt: str | None = ""
+        if text.strip() not in (b"", b"0"):
+            try:
+                xf = int(text)
+            except ValueError:
+                pass
+            else:
+                fmt = self.formats[xf] if 0 <= xf < len(self.formats) else None
+                if fmt == "General":
+                    fmt = None
+        if len(self) < 4096:
+            self[text] = fmt
+        return fmt
 
 
-_STYLE_INTS = _StyleInts()
+@functools.lru_cache(maxsize=64)
+def _style_formats(formats: tuple[str, ...]) -> _StyleFormats:
+    """One table per distinct styles part (the same for every file from one template)."""
+    return _StyleFormats(formats)
 
 
 class _CellState:
     """The cell being scanned: its position, whether it holds a value or a formula."""
 
-    def __init__(self, scan: SheetScan):
+    def __init__(self, scan: SheetScan, styles: _StyleFormats):
         self.scan = scan
+        self.styles = styles
         self.row = 0                 # 1-based; 0 when no cell is open
         self.col = 0
         self.value = self.formula = self.empty_v = self.error = False
@@ -560,11 +624,8 @@ class _CellState:
         self.max_row = self.max_col = 0
 
     def open(self, row: int, col: int, style: bytes | None, self_closing: bool) -> None:
-        if style and row <= MAX_ROWS and col < MAX_COLS and style.strip() not in (b"", b"0"):
-            try:
-                self.scan.styles[(row - 1, col)] = int(style)
-            except ValueError:
-                pass
+        if style and row <= MAX_ROWS and col < MAX_COLS:
+            _set_format(self.scan.number_formats, (row - 1, col), style, self.styles[style])
         if not self_closing:          # an empty formatted cell holds nothing: readers skip it
             self.row, self.col = row, col
             self.value = self.formula = self.empty_v = False

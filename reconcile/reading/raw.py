@@ -108,7 +108,6 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
             raise ReadFailed("文件已加密（设置了打开密码），请去除密码后重新保存为 .xlsx 提交") from exc
         raise ReadFailed(f"无法读取工作簿（{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx") from exc
     sheets: list[RawSheet] = []
-    formats = [None if fmt == "General" else fmt for fmt in scan.number_formats]   # xf index → format
     try:
         metadata = {m.name: m for m in wb.sheets_metadata}
         for name in wb.sheet_names:
@@ -125,10 +124,7 @@ def read_scanned(path: Path, scan: Preflight, only: Callable[[str], bool] | None
             sheet = RawSheet(name=name, rows=rows)
             if info is not None:
                 sheet.merged = info.merged
-                sheet.number_formats = {
-                    pos: fmt for pos, xf in info.styles.items()
-                    if xf < len(formats) and (fmt := formats[xf]) is not None
-                }
+                sheet.number_formats = info.number_formats
                 sheet.formulas_without_value = info.formulas_without_value
                 _show_errors(rows, info.errors)
                 sheet.hidden = info.hidden
