@@ -133,6 +133,10 @@ NOT_PLAIN = [
     '<row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r></is></c></row>',         # rich inline string
     '<row r="1"><!-- <c r="XFD1048576"><v>1</v></c> --><c r="A1"><v>1</v></c></row>',  # a comment
     '<row r="1"><c r="A1"><v>1</v></c>text</row>',                                  # stray text
+    # what the check of the gaps between cells must not take for row tags
+    '<row r="1"><c r="A1"><v>1</v></c><\x00</row>',                                # its own separator
+    '<row r="1" x="<c r="A1"><v>1</v></c>"><c r="B1"><v>1</v></c></row>',          # a cell inside a row tag
+    '<row r="1"><c r="A1"><v>1</v></c>\x00<c r="XFD1"><v>1</v></c></row>',
     # style indexes no writer writes
     '<row r="1"><c r="A1" s="-1"><v>1</v></c><c r="B1" s="-99"><v>1</v></c><c r="C1" s=" 2 "><v>1</v></c></row>',
     '<row r="1"><c r="A1" s="abc"><v>1</v></c><c r="B1" s="1.5"><v>1</v></c><c r="C1" s="+1"><v>1</v></c>'
@@ -247,3 +251,28 @@ def test_a_negative_style_index_is_read_without_a_format(tmp_path):
         raw, _ = read_workbook(path)
         assert raw.sheets[0].rows == [[0.5, 2.0]]
         assert raw.sheets[0].number_formats == ({(0, 0): fmt} if fmt else {}) | {(0, 1): "0.00%"}, style
+
+
+def test_plain_means_the_whole_data_pattern_matches(monkeypatch):
+    """The bulk scan takes sheet data exactly when _PLAIN_DATA (row tags, plain cells and
+    white space, one after another) matches all of it, on the bodies above and on random
+    edits of them (gaps holding the separator the check joins them with included)."""
+    import random
+
+    rng = random.Random(17)
+    pieces = ['<', '>', '/', '"', ' ', 'c', 'r', 'v', '\x00', '<\x00', '<c r="A1"/>', '<c/>', '</row>', '<row r="2">',
+              ' s="1"', '<v>1</v>', '</c>', '<row r="3" x="', '">', '\t']
+    bodies = [b for b in PLAIN + NOT_PLAIN if b]
+    for i in range(800):
+        body = rng.choice(bodies)
+        if i >= len(bodies):
+            for _ in range(rng.randint(1, 3)):
+                at = rng.randrange(len(body) + 1)
+                body = body[:at] + rng.choice(pieces) + body[at + rng.choice((0, 0, 1, 4)):]
+        else:
+            body = bodies[i]
+        xml = sheet_xml(body)
+        start, end = xml.index(b"<sheetData>") + 11, xml.index(b"</sheetData>")
+        expected = pf._PLAIN_DATA.fullmatch(xml, start, end) is not None
+        assert _bulk_used(xml, monkeypatch) == expected, body
+        _same(xml)

@@ -457,11 +457,10 @@ _PLAIN_ROW = rb'<row( r="\d{1,9}"' + _PLAIN_ATTR + rb'*/?)>'
 _PLAIN_DATA = re.compile(rb"(?:" + _PLAIN_CELL + rb"|" + _PLAIN_ROW + rb"|</row>|\s+)*+")
 _PLAIN_CELLS = re.compile(_PLAIN_CELL)
 _PLAIN_ROWS = re.compile(_PLAIN_ROW)
-# The plain tokens one after another (a row tag, </row> or white space leaves the cell
-# groups empty), or any other character (the last group): sheet data is plain exactly
-# when that group stays empty, and its cells are the tokens with column letters.
-_PLAIN_TOKENS = re.compile(rb"(?:" + _PLAIN_CELL + rb"|" + _PLAIN_ROW.replace(b"<row(", b"<row(?:") + rb"|</row>|\s+)"
-                           rb"|([\s\S])")
+# What lies between the cells of plain sheet data (joined by _GAP, which no gap holds
+# and no token of them can swallow): row tags and white space only.
+_GAP = b"<\x00"
+_PLAIN_GAPS = re.compile(rb"(?:" + _PLAIN_ROW + rb"|</row>|\s+|" + _GAP + rb")*+")
 
 
 class _Columns(dict):
@@ -484,26 +483,23 @@ def _scan_plain_data(xml: bytes, start: int, scan: SheetScan, state: _CellState,
     end = xml.find(b"</sheetData>", start)
     if end == -1 or xml.find(b"sheetData", end + 12) != -1:
         return None
-    tokens = _PLAIN_TOKENS.findall(xml, start, end)
-    if tokens:
-        letters, rows, style_texts, kinds, contents, other = zip(*tokens)
-        if other.count(b"") != len(other):
-            return None               # not plain: tag by tag
-        if letters.count(b"") == len(letters):
-            cells = None
-        elif letters.count(b""):      # keep the cells (not the row tags and white space)
-            cells = [list(compress(group, letters)) for group in (letters, rows, style_texts, kinds, contents)]
-        else:
-            cells = [letters, rows, style_texts, kinds, contents]
-        if cells is not None:
-            letters, rows, style_texts, kinds, contents = cells
-            rows = list(map(int, rows))
-            cols = list(map(_COLUMNS.__getitem__, letters))
-            if max(rows) <= MAX_ROWS and max(cols) < MAX_COLS:
-                formulas = xml.find(b"<f", start, end) != -1
-                _record_cells(rows, cols, style_texts, kinds, contents, formulas, scan, state, styles)
-            else:                     # some cell lies beyond the limits: cell by cell
-                _record_cells_checked(rows, cols, style_texts, kinds, contents, scan, state, styles)
+    # The cells, and what lies between them: [gap, letters, row, s, t, content, gap, …]
+    # (an attribute or content a cell does not have is None). The data is plain exactly
+    # when every gap is row tags and white space: then the cells are the tokens the
+    # whole-data pattern (_PLAIN_DATA) would see, one after another.
+    parts = _PLAIN_CELLS.split(xml[start:end])
+    gaps = _GAP.join(parts[0::6])
+    if gaps.count(b"\x00") != len(parts) // 6 or _PLAIN_GAPS.fullmatch(gaps) is None:
+        return None                   # not plain: tag by tag
+    if len(parts) > 1:
+        letters, rows, style_texts, kinds, contents = (parts[i::6] for i in range(1, 6))
+        rows = list(map(int, rows))
+        cols = list(map(_COLUMNS.__getitem__, letters))
+        if max(rows) <= MAX_ROWS and max(cols) < MAX_COLS:
+            formulas = xml.find(b"<f", start, end) != -1
+            _record_cells(rows, cols, style_texts, kinds, contents, formulas, scan, state, styles)
+        else:                         # some cell lies beyond the limits: cell by cell
+            _record_cells_checked(rows, cols, style_texts, kinds, contents, scan, state, styles)
     if xml.find(b"hidden", start, end) != -1:
         for raw in _PLAIN_ROWS.findall(xml, start, end):
             attrs = _attrs(raw)
@@ -582,16 +578,16 @@ def _formula_or_error(row: int, col: int, kind: bytes, content: bytes, scan: She
 class _StyleFormats(dict):
     """Style index text of a cell (its s attribute) → the number format code of that
     style; None for a style without one (General, or an index the workbook does not
-    have: a negative or too large one); "" for no style at all (no attribute, "0", or
-    text that is not a number), which records nothing."""
+    have: a negative or too large one); "" for no style at all (no attribute (None),
+    "0", or text that is not a number), which records nothing."""
 
     def __init__(self, formats: tuple[str, ...]):
         super().__init__()
         self.formats = formats
 
-    def __missing__(self, text: bytes) -> str | None:
+    def __missing__(self, text: bytes | None) -> str | None:
         fmt: str | None = ""
-        if text.strip() not in (b"", b"0"):
+        if text is not None and text.strip() not in (b"", b"0"):
             try:
                 xf = int(text)
             except ValueError:
