@@ -241,3 +241,18 @@ def test_float_parts_is_number_parts(monkeypatch):
         raw = i + 0.5
         assert table[raw] == numbers.number_parts(raw)[:2]
     assert len(table) < 65536
+
+
+def test_float_texts_are_cell_text():
+    from reconcile.reading import workbook
+
+    rng = random.Random(9)
+    values = [0.0, -0.0, 0.0, 201.0, 20101.0, -5.0, 1e13, -1e13, 9999999999999.0, 1e13 - 0.5, 1e22, 0.1, 1.5e-7,
+              float("nan"), float("inf"), float("-inf"), 2.5, 100.0, 123456.789]
+    values += [float(rng.randint(-10**14, 10**14)) for _ in range(2000)]
+    values += [rng.uniform(-1e16, 1e16) * 10 ** rng.randint(-20, 0) for _ in range(2000)]
+    table = workbook._FloatTexts()
+    for _ in range(2):
+        for raw in values:
+            assert table[raw] == workbook.cell_text(raw), raw
+    assert all(key == key for key in table)                # NaN is not kept

@@ -89,6 +89,23 @@ def cell_text(value: Any, percent: bool = False) -> str | None:
 _ROW_AND_CALL = operator.itemgetter(0, 1)
 
 
+class _FloatTexts(dict):
+    """A float cell not formatted as a percentage → :func:`cell_text` of it, computed
+    once per distinct float (科目编码 read as 201.0 repeat in every file); NaN is not
+    kept, and the table is emptied when it grows large."""
+
+    def __missing__(self, raw: float) -> str | None:
+        text = cell_text(raw)
+        if raw == raw:
+            if len(self) >= 16384:
+                self.clear()
+            self[raw] = text
+        return text
+
+
+_FLOAT_TEXTS = _FloatTexts()
+
+
 class SheetReader:
     """Reads cells of one raw sheet into Num/Text, recording problems: a cell at a time
     (:meth:`num`, :meth:`text`) or a column of a table at a time (:meth:`nums`, :meth:`texts`)."""
@@ -201,7 +218,10 @@ class SheetReader:
                 value = None
             else:                         # the percent format matters only to a number
                 code = formats.get((r, c)) if isinstance(raw, float) else None
-                value = cell_text(raw, code is not None and is_percent_format(code))
+                if type(raw) is float and (code is None or not is_percent_format(code)):
+                    value = _FLOAT_TEXTS[raw]                   # cell_text(raw)
+                else:
+                    value = cell_text(raw, code is not None and is_percent_format(code))
             text = _new(Text)             # new_text(name, a1(r, c), raw, value, origin)
             s0(text, name)
             s1(text, f"{letter}{r + 1}")
