@@ -80,42 +80,45 @@ class Text:
         return self.value or ""
 
 
-def _slot_setters(cls: type, names: tuple[str, ...]):
-    return tuple(cls.__dict__[name].__set__ for name in names)
+def _builder(cls: type) -> type:
+    """A class with the slots of ``cls`` (a frozen dataclass), not frozen: an object is
+    built as one, with plain attribute stores, then made a ``cls`` by assigning its
+    ``__class__`` (allowed: the same slots, the same layout). The reader builds
+    thousands per workbook, and a frozen dataclass's ``__init__`` goes through
+    ``object.__setattr__`` for each field."""
+    return type(f"_{cls.__name__}Builder", (), {"__slots__": cls.__slots__})
 
 
-_new = object.__new__
-_NUM_SET = _slot_setters(Num, ("sheet", "ref", "raw", "value", "stated", "decimals", "problem", "formula_without_value"))
-_TEXT_SET = _slot_setters(Text, ("sheet", "ref", "raw", "value", "origin"))
+NumBuilder = _builder(Num)
+TextBuilder = _builder(Text)
 
 
 def new_num(sheet: str, ref: str, raw: Any, value: Decimal | None, stated: Decimal | None,
             decimals: int | None, problem: str | None, formula_without_value: bool) -> Num:
-    """``Num(sheet, ref, …)`` with every field given: the same object, built by
-    setting its slots directly (the reader builds thousands per workbook, and a frozen
-    dataclass's ``__init__`` goes through ``object.__setattr__`` for each field)."""
-    num = _new(Num)
-    s0, s1, s2, s3, s4, s5, s6, s7 = _NUM_SET
-    s0(num, sheet)
-    s1(num, ref)
-    s2(num, raw)
-    s3(num, value)
-    s4(num, stated)
-    s5(num, decimals)
-    s6(num, problem)
-    s7(num, formula_without_value)
+    """``Num(sheet, ref, …)`` with every field given: the same object, built as a
+    :data:`NumBuilder` (see :func:`_builder`)."""
+    num = NumBuilder()
+    num.sheet = sheet
+    num.ref = ref
+    num.raw = raw
+    num.value = value
+    num.stated = stated
+    num.decimals = decimals
+    num.problem = problem
+    num.formula_without_value = formula_without_value
+    num.__class__ = Num
     return num
 
 
 def new_text(sheet: str, ref: str, raw: Any, value: str | None, origin: str | None) -> Text:
     """``Text(sheet, ref, raw, value, origin)``, built as :func:`new_num` builds a Num."""
-    text = _new(Text)
-    s0, s1, s2, s3, s4 = _TEXT_SET
-    s0(text, sheet)
-    s1(text, ref)
-    s2(text, raw)
-    s3(text, value)
-    s4(text, origin)
+    text = TextBuilder()
+    text.sheet = sheet
+    text.ref = ref
+    text.raw = raw
+    text.value = value
+    text.origin = origin
+    text.__class__ = Text
     return text
 
 

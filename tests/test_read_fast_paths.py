@@ -68,3 +68,21 @@ def test_a1():
     for c in (0, 1, 25, 26, 701, 702, 16383):
         for r in (0, 9, 1048575):
             assert a1(r, c) == f"{col_letter(c)}{r + 1}"
+
+
+def test_objects_built_as_builders_are_plain_nums_and_texts():
+    import copy
+    import dataclasses
+    import pickle
+
+    from reconcile.model import NumBuilder, TextBuilder
+
+    assert NumBuilder.__slots__ == Num.__slots__ and TextBuilder.__slots__ == Text.__slots__
+    num = new_num("支出", "C5", 1.5, Decimal("1.5"), Decimal("1.5"), 1, None, False)
+    text = new_text("收入", "A4", " x ", "x", None)
+    for obj, cls in ((num, Num), (text, Text)):
+        assert type(obj) is cls and not hasattr(obj, "__dict__")
+        assert pickle.loads(pickle.dumps(obj)) == obj and copy.deepcopy(obj) == obj
+        assert dataclasses.replace(obj) == obj and dataclasses.asdict(obj) == dataclasses.asdict(cls(*dataclasses.astuple(obj)))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            obj.ref = "Z9"

@@ -25,14 +25,13 @@ from reconcile.model import (
     IncomeRow,
     IndicatorRow,
     Num,
+    NumBuilder,
     ProjectRow,
     ReadProblem,
     Table,
     Text,
+    TextBuilder,
     WorkbookModel,
-    _new,
-    _NUM_SET,
-    _TEXT_SET,
     new_num,
     new_text,
 )
@@ -196,7 +195,7 @@ class SheetReader:
         name, grid, merged, formats = self._name, self._rows, self.merged, self._formats
         letter = col_letter(c)
         n_rows = len(grid)
-        s0, s1, s2, s3, s4 = _TEXT_SET
+        builder = TextBuilder
         out = []
         append = out.append
         for r in rows:
@@ -222,12 +221,13 @@ class SheetReader:
                     value = _FLOAT_TEXTS[raw]                   # cell_text(raw)
                 else:
                     value = cell_text(raw, code is not None and is_percent_format(code))
-            text = _new(Text)             # new_text(name, a1(r, c), raw, value, origin)
-            s0(text, name)
-            s1(text, f"{letter}{r + 1}")
-            s2(text, raw)
-            s3(text, value)
-            s4(text, origin)
+            text = builder()              # new_text(name, a1(r, c), raw, value, origin)
+            text.sheet = name
+            text.ref = f"{letter}{r + 1}"
+            text.raw = raw
+            text.value = value
+            text.origin = origin
+            text.__class__ = Text
             append(text)
         return out
 
@@ -246,7 +246,7 @@ class SheetReader:
         n_rows = len(grid)
         percent = kind == "percent" and bool(formats)
         in_yuan = self._in_yuan and kind == "amount"
-        s0, s1, s2, s3, s4, s5, s6, s7 = _NUM_SET
+        builder = NumBuilder
         out = []
         append = out.append
         for r, label in zip(rows, labels):
@@ -274,15 +274,16 @@ class SheetReader:
                 pending.append((r, call, ReadProblem("not_number", name, ref, problem, label)))
             if no_value and value is None:
                 pending.append((r, call, ReadProblem("formula_no_value", name, ref, "", label)))
-            num = _new(Num)               # new_num(name, ref, raw, value, stated, …)
-            s0(num, name)
-            s1(num, ref)
-            s2(num, raw)
-            s3(num, value / TEN_THOUSAND if in_yuan and value is not None else value)
-            s4(num, value)
-            s5(num, decimals)
-            s6(num, problem)
-            s7(num, no_value)
+            num = builder()               # new_num(name, ref, raw, value, stated, …)
+            num.sheet = name
+            num.ref = ref
+            num.raw = raw
+            num.value = value / TEN_THOUSAND if in_yuan and value is not None else value
+            num.stated = value
+            num.decimals = decimals
+            num.problem = problem
+            num.formula_without_value = no_value
+            num.__class__ = Num
             append(num)
         return out
 
