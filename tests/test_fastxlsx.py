@@ -1,8 +1,9 @@
 """reconcile.output.fastxlsx writes the bytes xlsxwriter itself writes: the same random
-sheets (numbers, strings that need escaping, blanks, booleans, dates, formulas, rich
-strings, row heights and formats, hidden rows, column formats, comments, merges)
-written through stock xlsxwriter and through FastWorkbook, cell by cell with write_*
-or as rendered rows with put_cells, with the fast writer and with its fallback."""
+sheets (numbers, strings that need escaping, blanks, booleans, dates, formulas, row
+heights and formats, hidden rows, column formats, comments, merges) written through
+stock xlsxwriter and through FastWorkbook, cell by cell with write_* or as rendered rows
+with put_cells, with the fast writer and with its fallback. The one intended difference:
+text shaped "<r>…</r>", which stock xlsxwriter writes unescaped (a bug), is escaped."""
 
 from __future__ import annotations
 
@@ -18,7 +19,14 @@ from reconcile.output.fastxlsx import COLUMN_NAMES, FastWorkbook, blank_cell, nu
 from reconcile.output.xlsx import WORKBOOK_OPTIONS
 
 STRINGS = ["", "a", " lead", "trail ", "　全角缩进", "x\ny", "a&b<c>", "<r>rich?</r>", "_x0041_", "ctl\x01",
-           "\ufffe", "中文", "=1+1", "http://x.example", "long " * 50, "tab\t", "quote\"'"]
+           "\ufffe", "中文", "=1+1", "http://x.example", "long " * 50, "tab\t", "quote\"'", "<r>a & b</r>",
+           "<r>ctl\x02</r>"]
+# What stock xlsxwriter writes raw for text shaped "<r>…</r>" → the escaped text we write.
+RICH_SHAPED = {
+    b"<si><r>rich?</r></si>": b"<si><t>&lt;r&gt;rich?&lt;/r&gt;</t></si>",
+    b"<si><r>a & b</r></si>": b"<si><t>&lt;r&gt;a &amp; b&lt;/r&gt;</t></si>",
+    b"<si><r>ctl_x0002_</r></si>": b"<si><t>&lt;r&gt;ctl_x0002_&lt;/r&gt;</t></si>",
+}
 
 
 def _parts(path) -> dict[str, bytes]:
@@ -73,8 +81,8 @@ def _build(wb, seed: int, rendered: bool) -> None:
                 ws.write_datetime(r, 13, dt.datetime(2024, 3, 1, 9, 30), wb.add_format({"num_format": "yyyy-mm-dd"}))
             if rng.random() < 0.05:
                 ws.write_formula(r, 14, "=A1+1", rng.choice(fmts), 2)
-            if rng.random() < 0.05:
-                ws.write_rich_string(r, 15, "a", bold, "b", rng.choice(fmts[1:]))
+            if rng.random() < 0.05:     # where a rich string was: FastWorksheet refuses them
+                ws.write_string(r, 15, "ab", rng.choice(fmts[1:]))
             if rng.random() < 0.05:
                 ws.write_comment(r, rng.randrange(0, 20), "注" + str(r))
             if rng.random() < 0.05:
@@ -97,6 +105,12 @@ def test_same_bytes_as_xlsxwriter(tmp_path, monkeypatch, seed, rendered, fast):
     assert xlsxwriter.workbook.ZipInfo is zipfile.ZipInfo   # the swap for the deflate level is undone
     a, b = _parts(tmp_path / "fast.xlsx"), _parts(tmp_path / "stock.xlsx")
     assert list(a) == list(b)
+    sst = b["xl/sharedStrings.xml"]
+    for raw, escaped in RICH_SHAPED.items():
+        if raw in sst:
+            sst = sst.replace(raw, escaped)
+            assert escaped in a["xl/sharedStrings.xml"]
+    b["xl/sharedStrings.xml"] = sst
     for name in a:
         assert a[name] == b[name], name
 
@@ -138,3 +152,28 @@ def test_collector_paused_only_while_writing(tmp_path):
         assert not gc.isenabled()     # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_rich_strings_refused(tmp_path):
+    wb = FastWorkbook(str(tmp_path / "x.xlsx"), WORKBOOK_OPTIONS)
+    ws = wb.add_worksheet()
+    bold = wb.add_format({"bold": True})
+    with pytest.raises(TypeError):
+        ws.write_rich_string(0, 0, "a", bold, "b")
+    with pytest.raises(TypeError):
+        ws.write_rich_string("A1", "a", bold, "b")
+    assert not ws.table
+    wb.fileclosed = True
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_no_save_without_safe_shared_strings(tmp_path, monkeypatch, fast):
+    """An xlsxwriter without the internals SafeSharedStrings needs: nothing is saved
+    (stock xlsxwriter would write text shaped "<r>…</r>" raw)."""
+    from reconcile.output.xlsx import open_workbook
+
+    monkeypatch.setattr(fastxlsx, "FAST", fast)
+    monkeypatch.setattr(fastxlsx, "SAFE", False)
+    with pytest.raises(RuntimeError), open_workbook(tmp_path / "a.xlsx") as wb:
+        wb.add_worksheet().write_string(0, 0, "<r>x</r>")
+    assert list(tmp_path.iterdir()) == []

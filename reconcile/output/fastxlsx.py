@@ -10,8 +10,8 @@ checks of ``write_number`` / ``write_string``, a named tuple per cell, then at
   :meth:`FastWorksheet.put_cells`: one dimension check a row, no tuple per cell;
 * :meth:`FastWorksheet._write_rows` writes ``<sheetData>`` a row at a time, cells
   stored by xlsxwriter's own ``write_*`` included;
-* the shared-strings part is written a string at a time, with one check for the
-  strings that need escaping (those go through xlsxwriter's own code);
+* the shared-strings part is written a run of strings at a time, with one check for
+  the strings that need escaping (those are escaped one by one, as xlsxwriter does);
 * :meth:`FastWorksheet.set_height` sets a plain row height without set_row's
   argument handling, and the zip entries are deflated at level 1 (:data:`ZIP_LEVEL`).
 
@@ -20,9 +20,16 @@ replaced by ``s="<xf index>"`` when the sheet is written, asking each format for
 its xf index in the order xlsxwriter would (the first time the sheet XML meets it),
 so the numbering, and every byte of every part, is what xlsxwriter itself would
 write (tests/test_output_equivalence.py and tests/test_fastxlsx.py compare them).
-Cell kinds we do not render (formulas, rich strings, …) go through xlsxwriter's own
-methods. If the xlsxwriter internals this relies on are missing (another version),
+Cell kinds we do not render (formulas, booleans, dates, …) go through xlsxwriter's
+own methods. If the xlsxwriter internals this relies on are missing (another version),
 :data:`FAST` is False: stored cells are then written with the stock ``write_*``.
+
+Safety: xlsxwriter keeps rich strings in the shared-string table as their XML
+(``<r>…</r>``) and writes any shared string that starts with ``<r>`` and ends with
+``</r>`` unescaped, so a department's text of that shape would be written raw: an
+unreadable or altered workbook. Our worksheets refuse ``write_rich_string`` and our
+shared strings are always escaped (:class:`SafeSharedStrings`); a workbook is not
+saved at all (:data:`SAFE` False) if the xlsxwriter internals that needs are missing.
 """
 
 from __future__ import annotations
@@ -37,6 +44,11 @@ import xlsxwriter.worksheet as _xw
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
+
+try:
+    from xlsxwriter.utility import _preserve_whitespace
+except ImportError:     # another xlsxwriter: no safe shared strings (SAFE), no save
+    _preserve_whitespace = None
 from xlsxwriter.worksheet import Worksheet
 
 
@@ -56,8 +68,14 @@ FAST = (all(x is not None for x in (_Blank, _Boolean, _Datetime, _Number, _Strin
         and _RowInfo is not None and hasattr(_xw, "ColumnInfo")
         and all(hasattr(Worksheet, m) for m in ("_write_rows", "_calculate_spans", "_write_row",
                                                "_write_empty_row", "_write_cell", "_check_dimensions"))
-        and hasattr(SharedStrings, "_write_si") and hasattr(xlsxwriter.Workbook, "_get_packager")
-        and hasattr(Packager, "_write_shared_strings_file"))
+        and hasattr(SharedStrings, "_write_si"))
+
+# What SafeSharedStrings and SafePackager rely on. Without it no workbook is saved:
+# stock xlsxwriter would write text shaped "<r>…</r>" unescaped.
+SAFE = (_preserve_whitespace is not None and hasattr(xlsxwriter.Workbook, "_get_packager")
+        and all(hasattr(Packager, m) for m in ("_write_shared_strings_file", "_filename"))
+        and all(hasattr(SharedStrings, m) for m in ("_write_sst_strings", "_escape_control_characters",
+                                                   "_xml_si_element", "_set_xml_writer", "_assemble_xml_file")))
 
 # A shared string xlsxwriter writes unchanged inside <si><t>…</t></si>: nothing to
 # escape, no control character or _xHHHH_ lookalike (and so not "<r>…</r>" either).
@@ -139,6 +157,11 @@ class FastWorksheet(Worksheet):
         super()._initialize(init_data)
         if hasattr(self.str_table, "_get_shared_string_index"):
             self.string_index = self.str_table._get_shared_string_index   # the same, one call less
+
+    def write_rich_string(self, *args, **kwargs):
+        raise TypeError("rich strings are not written: the shared strings are always escaped as text")
+
+    _write_rich_string = write_rich_string
 
     def set_height(self, row: int, height: float) -> None:
         """``set_row(row, height)``: a row's height, no format or options."""
@@ -308,7 +331,7 @@ class FastWorksheet(Worksheet):
                     out.append(f'<c r="{names[col_num]}{r}"{tokens[fmt]}/>')
                 elif cls is _Boolean:
                     out.append(f'<c r="{names[col_num]}{r}"{tokens[fmt]} t="b"><v>{cell[0]}</v></c>')
-                else:   # formulas, rich strings, errors: xlsxwriter's own writer
+                else:   # formulas, errors: xlsxwriter's own writer
                     flush()
                     self._write_cell(row_num, col_num, cell)
             out.append("</row>")
@@ -349,10 +372,22 @@ class FastWorksheet(Worksheet):
         return tag + end
 
 
-class FastSharedStrings(SharedStrings):
+class SafeSharedStrings(SharedStrings):
+    """The shared-strings part with every string escaped as text: xlsxwriter's own
+    ``_write_si`` without its branch that writes "<r>…</r>" (a rich string's XML) raw.
+    With :data:`FAST`, the strings are also written a run at a time."""
+
+    def _write_si(self, string) -> None:
+        string = self._escape_control_characters(string)
+        self._xml_si_element(string, [("xml:space", "preserve")] if _preserve_whitespace(string) else [])
+
     def _write_sst_strings(self) -> None:
-        write = self.fh.write
         strings = self.string_table.string_array
+        if not FAST:
+            for string in strings:
+                self._write_si(string)
+            return
+        write = self.fh.write
         # One search of them all first: "\n" ends no escape sequence and starts none.
         needs_care = _NEEDS_CARE.search if _NEEDS_CARE.search("\n".join(strings)) else None
         out = []
@@ -372,11 +407,13 @@ class FastSharedStrings(SharedStrings):
             write("".join(out))
 
 
-class FastPackager(Packager):
+class SafePackager(Packager):
+    """xlsxwriter's packager writing the shared strings with :class:`SafeSharedStrings`."""
+
     def _write_shared_strings_file(self) -> None:
         if not self.workbook.str_table.count:
             return
-        sst = FastSharedStrings()
+        sst = SafeSharedStrings()
         sst.string_table = self.workbook.str_table
         sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
         sst._assemble_xml_file()
@@ -414,11 +451,15 @@ class FastWorkbook(xlsxwriter.Workbook):
         return ws
 
     def _get_packager(self):
-        return FastPackager() if FAST else super()._get_packager()
+        if not SAFE:
+            raise RuntimeError("xlsxwriter version not supported: its shared strings cannot be written safely")
+        return SafePackager()
 
     def _store_workbook(self) -> None:
         """xlsxwriter's own, with its zip entries made as :class:`_FastZipInfo` (it
         names the class in its module; the swap is undone at once, under a lock)."""
+        if not SAFE:      # before xlsxwriter creates the file
+            raise RuntimeError("xlsxwriter version not supported: its shared strings cannot be written safely")
         if not (FAST and self.in_memory and getattr(_xwb, "ZipInfo", None) is zipfile.ZipInfo):
             return super()._store_workbook()
         with _zip_lock:
