@@ -177,3 +177,55 @@ def test_no_save_without_safe_shared_strings(tmp_path, monkeypatch, fast):
     with pytest.raises(RuntimeError), open_workbook(tmp_path / "a.xlsx") as wb:
         wb.add_worksheet().write_string(0, 0, "<r>x</r>")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_memory_zip_same_bytes_as_zipfile(tmp_path, monkeypatch, seed):
+    """The zip built in memory (parts remembered by content included) is, byte for
+    byte, the one zipfile writes; the workbook's parts are xlsxwriter's."""
+    monkeypatch.setattr(fastxlsx, "_DEFLATED_LIMIT", 3)     # the remembered parts also cleared
+    files = {}
+    for memory in (False, True, True):
+        monkeypatch.setattr(FastWorkbook, "memory_zip", memory)
+        path = tmp_path / f"{memory}_{len(files)}.xlsx"
+        wb = FastWorkbook(str(path), WORKBOOK_OPTIONS)
+        _build(wb, seed, rendered=True)
+        wb.set_properties({"created": dt.datetime(2024, 1, 1)})
+        wb.close()
+        files[path] = path.read_bytes()
+    first, *others = files.values()
+    assert all(data == first for data in others)
+    with zipfile.ZipFile(next(iter(files))) as zf:
+        assert zf.testzip() is None
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+
+
+def test_number_texts_as_xlsxwriter_writes_them():
+    import math
+
+    from reconcile.output.fastxlsx import NUMBER_TEXTS
+
+    rng = random.Random(3)
+    values = [0.0, -0.0, 0, 1, -1, 7, 2 ** 53 + 1, 10 ** 17, 1e16, 1e15, 0.1, 1 / 3, -2.5e-7, 123456789.123,
+              9.999999999999998, 1e20, 5e-324, 1.7976931348623157e308]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(500)] + [round(rng.uniform(-1e4, 1e4), 2) for _ in range(500)]
+    values += [rng.randrange(-10 ** 12, 10 ** 12) for _ in range(200)]
+    for _ in range(2):            # remembered the second time
+        for v in values:
+            assert NUMBER_TEXTS[v] == f"{float(v):.16G}", v
+    assert NUMBER_TEXTS[-0.0] == "-0" and NUMBER_TEXTS[0.0] == "0" and NUMBER_TEXTS[0] == "0"
+    assert math.copysign(1, -0.0) < 0 and 0.0 not in NUMBER_TEXTS
+
+
+def test_written_workbook_leaves_no_cycles(tmp_path):
+    """open_workbook empties the written workbook: freed at once, nothing left for the
+    cyclic collector (xlsxwriter's objects hold cycles)."""
+    import gc
+
+    from reconcile.output.xlsx import open_workbook
+
+    gc.collect()
+    with open_workbook(tmp_path / "a.xlsx") as wb:
+        _build(wb, 1, rendered=True)
+    assert gc.collect() == 0
+    assert sorted(zipfile.ZipFile(tmp_path / "a.xlsx").namelist())[0] == "[Content_Types].xml"

@@ -23,7 +23,7 @@ from typing import Any
 
 from reconcile.cells import split_ref
 from reconcile.findings import Finding, Severity, verdict
-from reconcile.output.fastxlsx import COLUMN_NAMES
+from reconcile.output.fastxlsx import COLUMN_NAMES, NUMBER_TEXTS
 from reconcile.output.xlsx import (
     FILL,
     FINDING_COLUMNS,
@@ -163,7 +163,7 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
     tokens, names, string_index = ws.tokens, COLUMN_NAMES, ws.string_index
     plain: dict[str | None, str] = {}   # number format → token of an unmarked, unwrapped cell
     covered_rows = {r for r, _ in covered}
-    isfinite = math.isfinite
+    isfinite, number_texts = math.isfinite, NUMBER_TEXTS
     rendered: dict[int, dict[int, str]] = {}
     for r, row in enumerate(sheet.rows[: ws.xls_rowmax]):   # xlsxwriter drops cells beyond Excel's limits
         cells = rendered[r] = {}
@@ -184,7 +184,7 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                             token = plain[nf] = tokens[fmt_get(nf, None)] if nf else ""
                     else:
                         token = tokens[fmt_get(nf, kind)]
-                    cells[c] = f'<c r="{names[c]}{r1}"{token}><v>{value if cls is float else float(value):.16G}</v></c>'
+                    cells[c] = f'<c r="{names[c]}{r1}"{token}><v>{number_texts[value]}</v></c>'
                     continue
             elif cls is str:
                 if value:

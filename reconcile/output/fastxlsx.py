@@ -13,7 +13,11 @@ checks of ``write_number`` / ``write_string``, a named tuple per cell, then at
 * the shared-strings part is written a run of strings at a time, with one check for
   the strings that need escaping (those are escaped one by one, as xlsxwriter does);
 * :meth:`FastWorksheet.set_height` sets a plain row height without set_row's
-  argument handling, and the zip entries are deflated at level 1 (:data:`ZIP_LEVEL`).
+  argument handling;
+* the zip is built in memory and written in one go (:class:`_MemoryZip`, the bytes
+  zipfile writes), its entries deflated at level 1 (:data:`ZIP_LEVEL`), the parts that
+  recur from workbook to workbook (theme, styles, relationships) deflated once;
+* numbers' texts are remembered (:data:`NUMBER_TEXTS`).
 
 A cell's format is written as a *style token* (see :class:`StyleTokens`) that is
 replaced by ``s="<xf index>"`` when the sheet is written, asking each format for
@@ -35,8 +39,10 @@ saved at all (:data:`SAFE` False) if the xlsxwriter internals that needs are mis
 from __future__ import annotations
 
 import re
+import struct
 import threading
 import zipfile
+import zlib
 
 import xlsxwriter
 import xlsxwriter.workbook as _xwb
@@ -95,6 +101,25 @@ class ColumnNames(dict):
 
 
 COLUMN_NAMES = ColumnNames()
+
+
+class NumberTexts(dict):
+    """Finite number → the text xlsxwriter writes for it in ``<v>`` (``f"{float(n):.16G}"``),
+    remembered: formatting a float costs ten look-ups, and amounts recur within and
+    across workbooks. Zero is not remembered (0.0 and -0.0 are one key, "0" and "-0")."""
+
+    LIMIT = 1 << 15
+
+    def __missing__(self, number) -> str:
+        text = f"{float(number):.16G}"
+        if number:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            self[number] = text
+        return text
+
+
+NUMBER_TEXTS = NumberTexts()
 _ROW_HEIGHTS: dict[int, object] = {}    # pixels → RowInfo of a row with that height only
 
 
@@ -432,6 +457,87 @@ class _FastZipInfo(zipfile.ZipInfo):
         self._compresslevel = ZIP_LEVEL
 
 
+# Compressed parts remembered by content: the theme, the relationships, the styles,
+# [Content_Types].xml, … recur from workbook to workbook (the sheets, strings and the
+# time-stamped core.xml do not, and are not remembered).
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+_DEFLATED_LIMIT = 256
+_UNIQUE_PARTS = ("xl/worksheets/sheet", "xl/sharedStrings.xml", "docProps/core.xml", "xl/comments",
+                 "xl/drawings/vmlDrawing")
+
+
+def _deflate(name: str, data: bytes) -> tuple[int, bytes]:
+    """(CRC-32, raw deflate stream at ZIP_LEVEL) of ``data``: what zipfile writes."""
+    if name.startswith(_UNIQUE_PARTS):
+        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+    done = _DEFLATED.get(data)
+    if done is None:
+        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        done = zlib.crc32(data), compressor.compress(data) + compressor.flush()
+        if len(_DEFLATED) >= _DEFLATED_LIMIT:
+            _DEFLATED.clear()
+        _DEFLATED[data] = done
+    return done
+
+
+class _MemoryZip:
+    """The part of ``zipfile.ZipFile`` xlsxwriter's _store_workbook uses (``writestr``
+    of a ZipInfo, ``close``), built in memory and written to the file in one go: the
+    bytes zipfile writes for entries deflated at :data:`ZIP_LEVEL` (tests/test_fastxlsx.py),
+    without its file-like write handle, seeks and header rewrite per entry."""
+
+    def __init__(self, file, mode: str = "w", compression: int = zipfile.ZIP_DEFLATED,
+                 allowZip64: bool = True) -> None:
+        if mode != "w" or compression != zipfile.ZIP_DEFLATED:
+            raise ValueError("only a new, deflated zip")
+        self.file, self.compression = file, compression
+        self.chunks: list[bytes] = []
+        self.entries: list[zipfile.ZipInfo] = []
+        self.offset = 0
+
+    def writestr(self, zinfo: zipfile.ZipInfo, data) -> None:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if zinfo.compress_type != zipfile.ZIP_DEFLATED or zinfo.extra or len(data) * 1.05 > zipfile.ZIP64_LIMIT:
+            raise ValueError(f"not an entry _MemoryZip writes: {zinfo.filename}")
+        zinfo.filename.encode("ascii")           # no UTF-8 flag: xlsxwriter's part names are ASCII
+        crc, deflated = _deflate(zinfo.filename, data)
+        zinfo.file_size, zinfo.compress_size, zinfo.CRC = len(data), len(deflated), crc
+        zinfo.flag_bits = 0
+        if not zinfo.external_attr:
+            zinfo.external_attr = 0o600 << 16
+        zinfo.header_offset = self.offset
+        header = zinfo.FileHeader(False)
+        self.chunks += (header, deflated)
+        self.offset += len(header) + len(deflated)
+        self.entries.append(zinfo)
+
+    def close(self) -> None:
+        central: list[bytes] = []
+        for z in self.entries:
+            dt = z.date_time
+            dosdate = (dt[0] - 1980) << 9 | dt[1] << 5 | dt[2]
+            dostime = dt[3] << 11 | dt[4] << 5 | (dt[5] // 2)
+            name = z.filename.encode("ascii")
+            central += (struct.pack(
+                zipfile.structCentralDir, zipfile.stringCentralDir, z.create_version, z.create_system,
+                z.extract_version, z.reserved, z.flag_bits, z.compress_type, dostime, dosdate, z.CRC,
+                z.compress_size, z.file_size, len(name), 0, len(z.comment), 0, z.internal_attr,
+                z.external_attr, z.header_offset), name, z.comment)
+        size = sum(map(len, central))
+        if len(self.entries) > zipfile.ZIP_FILECOUNT_LIMIT or self.offset + size > zipfile.ZIP64_LIMIT:
+            raise zipfile.LargeZipFile("a workbook too large for _MemoryZip")
+        end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0,
+                          len(self.entries), len(self.entries), size, self.offset, 0)
+        data = b"".join((*self.chunks, *central, end))
+        if hasattr(self.file, "write"):
+            self.file.write(data)
+        else:
+            with open(self.file, "wb") as fh:
+                fh.write(data)
+
+
 _zip_lock = threading.Lock()
 
 
@@ -455,16 +561,23 @@ class FastWorkbook(xlsxwriter.Workbook):
             raise RuntimeError("xlsxwriter version not supported: its shared strings cannot be written safely")
         return SafePackager()
 
+    memory_zip = True    # False: zipfile writes the zip (tests compare the two)
+
     def _store_workbook(self) -> None:
-        """xlsxwriter's own, with its zip entries made as :class:`_FastZipInfo` (it
-        names the class in its module; the swap is undone at once, under a lock)."""
+        """xlsxwriter's own, with its zip entries made as :class:`_FastZipInfo` and the
+        zip built by :class:`_MemoryZip` (it names both classes in its module; the swap is
+        undone at once, under a lock)."""
         if not SAFE:      # before xlsxwriter creates the file
             raise RuntimeError("xlsxwriter version not supported: its shared strings cannot be written safely")
-        if not (FAST and self.in_memory and getattr(_xwb, "ZipInfo", None) is zipfile.ZipInfo):
+        if not (FAST and self.in_memory and getattr(_xwb, "ZipInfo", None) is zipfile.ZipInfo
+                and getattr(_xwb, "ZipFile", None) is zipfile.ZipFile):
             return super()._store_workbook()
         with _zip_lock:
             _xwb.ZipInfo = _FastZipInfo
+            if self.memory_zip:
+                _xwb.ZipFile = _MemoryZip
             try:
                 super()._store_workbook()
             finally:
                 _xwb.ZipInfo = zipfile.ZipInfo
+                _xwb.ZipFile = zipfile.ZipFile
