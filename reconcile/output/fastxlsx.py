@@ -142,12 +142,20 @@ class StyleTokens(dict):
     def resolve(self, text: str) -> str:
         """``text`` with every token replaced by its ' s="<xf index>"', the xf
         indexes asked for in the order the tokens first occur."""
-        at = text.find("\x01")
-        while at >= 0:                      # the first token left is the next one met
-            token = text[at:text.index("\x02", at) + 1]
-            text = text.replace(token, f' s="{self.formats[token]._get_xf_index()}"')
-            at = text.find("\x01", at)
-        return text
+        parts = text.split("\x01")
+        if len(parts) == 1:
+            return text
+        formats = self.formats
+        met: dict[str, str] = {}      # token's number → ' s="<xf index>"'
+        out = [parts[0]]
+        for part in parts[1:]:
+            number, _, rest = part.partition("\x02")
+            attribute = met.get(number)
+            if attribute is None:
+                index = formats["\x01" + number + "\x02"]._get_xf_index()
+                attribute = met[number] = f' s="{index}"'
+            out += (attribute, rest)
+        return "".join(out)
 
 
 # The <c> elements xlsxwriter writes for a number, a shared string and a formatted
