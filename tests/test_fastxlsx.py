@@ -15,7 +15,7 @@ import pytest
 import xlsxwriter
 
 from reconcile.output import fastxlsx
-from reconcile.output.fastxlsx import COLUMN_NAMES, FastWorkbook, blank_cell, number_cell, string_cell
+from reconcile.output.fastxlsx import COLUMN_NAMES, FastWorkbook, FastWorksheet, blank_cell, number_cell, string_cell
 from reconcile.output.xlsx import WORKBOOK_OPTIONS
 
 STRINGS = ["", "a", " lead", "trail ", "　全角缩进", "x\ny", "a&b<c>", "<r>rich?</r>", "_x0041_", "ctl\x01",
@@ -229,3 +229,35 @@ def test_written_workbook_leaves_no_cycles(tmp_path):
         _build(wb, 1, rendered=True)
     assert gc.collect() == 0
     assert sorted(zipfile.ZipFile(tmp_path / "a.xlsx").namelist())[0] == "[Content_Types].xml"
+
+
+def test_formats_copied_as_built(tmp_path):
+    """FastWorkbook.add_format: the same Format state as xlsxwriter builds, each
+    format its own object bound to its workbook's index tables."""
+    props = [None, {}, {"bold": True}, {"num_format": "#,##0.00", "bg_color": "#FFC7CE", "border": 1,
+                                        "border_color": "#808080", "font_color": "#9C0006"},
+             {"text_wrap": True, "valign": "top", "align": "center"}, {"font_size": 16, "underline": 1}]
+    stock = xlsxwriter.Workbook(str(tmp_path / "a.xlsx"), WORKBOOK_OPTIONS)
+    for _ in range(2):
+        ours = FastWorkbook(str(tmp_path / "b.xlsx"), WORKBOOK_OPTIONS)
+        made = [ours.add_format(p) for p in props]
+        for p, fmt in zip(props, made):
+            want = vars(stock.add_format(p))
+            got = vars(fmt)
+            assert got.keys() == want.keys()
+            for k in got:
+                if k.endswith("format_indices"):
+                    assert got[k] is getattr(ours, k)
+                else:
+                    assert got[k] == want[k] or repr(got[k]) == repr(want[k]), (p, k)   # Color: no __eq__
+        assert ours.formats[-len(props):] == made and len({id(f) for f in made}) == len(made)
+        ours.fileclosed = True
+    stock.fileclosed = True
+
+
+def test_attributes_escaped_as_xlsxwriter_does(tmp_path):
+    from xlsxwriter.worksheet import Worksheet
+
+    ours, stock = FastWorksheet(), Worksheet()
+    for value in ["", "a", 'q"&<>\n', "中文", 0, 1, -3, 0.75, 1e20, True, None, b"x", 2.5, *STRINGS]:
+        assert ours._escape_attributes(value) == stock._escape_attributes(value), value

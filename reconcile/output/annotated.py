@@ -23,7 +23,7 @@ from typing import Any
 
 from reconcile.cells import split_ref
 from reconcile.findings import Finding, Severity, verdict
-from reconcile.output.fastxlsx import COLUMN_NAMES, NUMBER_TEXTS
+from reconcile.output.fastxlsx import CELL_HEADS, NUMBER_TEXTS
 from reconcile.output.xlsx import (
     FILL,
     FINDING_COLUMNS,
@@ -160,7 +160,7 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
     # Cells are rendered here as the <c> elements xlsxwriter would write (see
     # reconcile.output.fastxlsx: number_cell, string_cell, blank_cell), a row at a time.
     nf_get, kind_get, fmt_get, width_get = number_formats.get, kinds.get, formats.get, widths.get
-    tokens, names, string_index = ws.tokens, COLUMN_NAMES, ws.string_index
+    tokens, heads, string_index = ws.tokens, CELL_HEADS, ws.string_index
     plain: dict[str | None, str] = {}   # number format → token of an unmarked, unwrapped cell
     covered_rows = {r for r, _ in covered}
     isfinite, number_texts = math.isfinite, NUMBER_TEXTS
@@ -168,7 +168,7 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
     for r, row in enumerate(sheet.rows[: ws.xls_rowmax]):   # xlsxwriter drops cells beyond Excel's limits
         cells = rendered[r] = {}
         check_covered = r in covered_rows
-        r1 = r + 1
+        r1 = str(r + 1)
         for c, value in enumerate(row[: ws.xls_colmax] if len(row) > ws.xls_colmax else row):
             pos = (r, c)
             if check_covered and pos in covered:
@@ -184,7 +184,7 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                             token = plain[nf] = tokens[fmt_get(nf, None)] if nf else ""
                     else:
                         token = tokens[fmt_get(nf, kind)]
-                    cells[c] = f'<c r="{names[c]}{r1}"{token}><v>{number_texts[value]}</v></c>'
+                    cells[c] = f'{heads[c]}{r1}"{token}><v>{number_texts[value]}</v></c>'
                     continue
             elif cls is str:
                 if value:
@@ -200,14 +200,14 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                     else:
                         token = tokens[fmt_get(nf, kind)]
                     index = string_index(value if len(value) <= _SHORT else clip(value))
-                    cells[c] = f'<c r="{names[c]}{r1}"{token} t="s"><v>{index}</v></c>'
+                    cells[c] = f'{heads[c]}{r1}"{token} t="s"><v>{index}</v></c>'
                     continue
                 value = None
             if value is None:
                 if kind is not None or nf is not None:
                     fmt = fmt_get(nf, kind)
                     if fmt is not None:
-                        cells[c] = f'<c r="{names[c]}{r1}"{tokens[fmt]}/>'
+                        cells[c] = f'{heads[c]}{r1}"{tokens[fmt]}/>'
             else:   # booleans, dates, times, NaN, …: xlsxwriter's own writers
                 if nf is None and isinstance(value, (_dt.date, _dt.time)):
                     nf = _DATE_FORMATS.get(type(value), "yyyy-mm-dd")

@@ -17,7 +17,8 @@ checks of ``write_number`` / ``write_string``, a named tuple per cell, then at
 * the zip is built in memory and written in one go (:class:`_MemoryZip`, the bytes
   zipfile writes), its entries deflated at level 1 (:data:`ZIP_LEVEL`), the parts that
   recur from workbook to workbook (theme, styles, relationships) deflated once;
-* numbers' texts are remembered (:data:`NUMBER_TEXTS`).
+* numbers' texts are remembered (:data:`NUMBER_TEXTS`), and a format is a copy of
+  one built once per process (:meth:`FastWorkbook.add_format`).
 
 A cell's format is written as a *style token* (see :class:`StyleTokens`) that is
 replaced by ``s="<xf index>"`` when the sheet is written, asking each format for
@@ -47,6 +48,7 @@ import zlib
 import xlsxwriter
 import xlsxwriter.workbook as _xwb
 import xlsxwriter.worksheet as _xw
+from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
@@ -73,7 +75,8 @@ _RowInfo = _internal("RowInfo")
 FAST = (all(x is not None for x in (_Blank, _Boolean, _Datetime, _Number, _String))
         and _RowInfo is not None and hasattr(_xw, "ColumnInfo")
         and all(hasattr(Worksheet, m) for m in ("_write_rows", "_calculate_spans", "_write_row",
-                                               "_write_empty_row", "_write_cell", "_check_dimensions"))
+                                               "_write_empty_row", "_write_cell", "_check_dimensions",
+                                               "_escape_attributes"))
         and hasattr(SharedStrings, "_write_si"))
 
 # What SafeSharedStrings and SafePackager rely on. Without it no workbook is saved:
@@ -101,6 +104,17 @@ class ColumnNames(dict):
 
 
 COLUMN_NAMES = ColumnNames()
+
+
+class CellHeads(dict):
+    """Column number → the start of its cells' ``<c>`` element, ``'<c r="A'``."""
+
+    def __missing__(self, col: int) -> str:
+        head = self[col] = '<c r="' + COLUMN_NAMES[col]
+        return head
+
+
+CELL_HEADS = CellHeads()
 
 
 class NumberTexts(dict):
@@ -190,6 +204,13 @@ class FastWorksheet(Worksheet):
         super()._initialize(init_data)
         if hasattr(self.str_table, "_get_shared_string_index"):
             self.string_index = self.str_table._get_shared_string_index   # the same, one call less
+
+    def _escape_attributes(self, attribute):
+        """xlsxwriter's, without its TypeError for every number (a raised exception
+        an attribute): anything but a str is returned as it is, as there."""
+        if FAST and attribute.__class__ is not str:
+            return attribute
+        return super()._escape_attributes(attribute)
 
     def write_rich_string(self, *args, **kwargs):
         raise TypeError("rich strings are not written: the shared strings are always escaped as text")
@@ -547,6 +568,7 @@ class _MemoryZip:
 
 
 _zip_lock = threading.Lock()
+_FORMAT_TEMPLATES: dict[tuple, Format] = {}    # (default properties, None, properties) → unused Format
 
 
 class FastWorkbook(xlsxwriter.Workbook):
@@ -557,6 +579,29 @@ class FastWorkbook(xlsxwriter.Workbook):
     def __init__(self, filename=None, options=None) -> None:
         super().__init__(filename, options)
         self.style_tokens = StyleTokens()
+
+    def add_format(self, properties=None):
+        """xlsxwriter's add_format, the Format copied from one built once per
+        process for the same properties (building one calls a setter a property)."""
+        if not FAST:
+            return super().add_format(properties)
+        try:
+            key = (*self.default_format_properties.items(), None, *(properties or {}).items())
+            template = _FORMAT_TEMPLATES.get(key)
+        except TypeError:           # a property value that cannot be a key
+            return super().add_format(properties)
+        if template is None:
+            merged = self.default_format_properties.copy()
+            merged.update(properties or {})
+            template = Format(merged)
+            if len(_FORMAT_TEMPLATES) >= 512:
+                _FORMAT_TEMPLATES.clear()
+            _FORMAT_TEMPLATES[key] = template
+        fmt = Format.__new__(Format)
+        fmt.__dict__.update(template.__dict__)
+        fmt.xf_format_indices, fmt.dxf_format_indices = self.xf_format_indices, self.dxf_format_indices
+        self.formats.append(fmt)
+        return fmt
 
     def add_worksheet(self, name=None, worksheet_class=None):
         ws = super().add_worksheet(name, worksheet_class)
