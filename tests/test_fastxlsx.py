@@ -44,7 +44,17 @@ def _build(wb, seed: int, rendered: bool) -> None:
         ws = wb.add_worksheet(f"S{s}")
         if rng.random() < 0.5:
             ws.set_column(1, 1, 20, fmts[rng.randrange(1, len(fmts))])
-        ws.set_column(3, 5, 12)
+        widths = [rng.choice([0, 0.0, 0.5, 0.99, 1.0, 8.43, 12, 30.7, 254.5]) for _ in range(3)]
+        for c, width in zip((3, 5, 6), widths):
+            if rendered:
+                ws.set_width(c, width)
+            else:
+                ws.set_column(c, c, width)
+        if rendered:
+            ws.set_width(4, 12)
+            ws.set_width(16384, 3)       # beyond the sheet: refused as set_column refuses it
+        else:
+            ws.set_column(4, 4, 12)
         for r in rng.sample(range(60), 12):
             height, fmt, hidden = rng.choice([None, 30, 45.5, 0, 31.5]), rng.choice([None, None, bold]), rng.random() < 0.3
             if rendered and height is not None and fmt is None and not hidden:

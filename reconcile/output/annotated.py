@@ -154,7 +154,7 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
     if not widths:
         widths = _fitted_widths(sheet, merged_tl)
     for c, width in widths.items():
-        ws.set_column(c, c, width)
+        ws.set_width(c, width)
 
     tall: dict[int, int] = {}   # row → lines its tallest wrapped text takes
     # Cells are rendered here as the <c> elements xlsxwriter would write (see

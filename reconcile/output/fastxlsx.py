@@ -12,8 +12,8 @@ checks of ``write_number`` / ``write_string``, a named tuple per cell, then at
   stored by xlsxwriter's own ``write_*`` included;
 * the shared-strings part is written a run of strings at a time, with one check for
   the strings that need escaping (those are escaped one by one, as xlsxwriter does);
-* :meth:`FastWorksheet.set_height` sets a plain row height without set_row's
-  argument handling;
+* :meth:`FastWorksheet.set_height` and :meth:`FastWorksheet.set_width` set a plain
+  row height or column width without set_row's or set_column's argument handling;
 * the zip is built in memory and written in one go (:class:`_MemoryZip`, the bytes
   zipfile writes), its entries deflated at level 1 (:data:`ZIP_LEVEL`), the parts that
   recur from workbook to workbook (theme, styles, relationships) deflated once;
@@ -71,9 +71,10 @@ _Datetime = _internal("CellDatetimeTuple", "cell_datetime_tuple")
 _Number = _internal("CellNumberTuple", "cell_number_tuple")
 _String = _internal("CellStringTuple", "cell_string_tuple")
 _RowInfo = _internal("RowInfo")
+_ColumnInfo = _internal("ColumnInfo")
 
 FAST = (all(x is not None for x in (_Blank, _Boolean, _Datetime, _Number, _String))
-        and _RowInfo is not None and hasattr(_xw, "ColumnInfo")
+        and _RowInfo is not None and _ColumnInfo is not None
         and all(hasattr(Worksheet, m) for m in ("_write_rows", "_calculate_spans", "_write_row",
                                                "_write_empty_row", "_write_cell", "_check_dimensions",
                                                "_escape_attributes"))
@@ -216,6 +217,20 @@ class FastWorksheet(Worksheet):
         raise TypeError("rich strings are not written: the shared strings are always escaped as text")
 
     _write_rich_string = write_rich_string
+
+    def set_width(self, col: int, width: float) -> None:
+        """``set_column(col, col, width)``: a column's width, no format or options."""
+        if not FAST or not 0 <= col < self.xls_colmax:
+            self.set_column(col, col, width)
+            return
+        if width == 0.0:
+            pixels = 0
+        elif width < 1.0:
+            pixels = int(width * (self.max_digit_width + self.cell_padding) + 0.5)
+        else:
+            pixels = int(width * self.max_digit_width + 0.5) + self.cell_padding
+        self.col_info[col] = _ColumnInfo(width=pixels)
+        self.col_size_changed = True
 
     def set_height(self, row: int, height: float) -> None:
         """``set_row(row, height)``: a row's height, no format or options."""
