@@ -36,7 +36,6 @@ from reconcile.output.xlsx import (
     clip,
     fill_kind,
     finish_table,
-    fit_row,
     print_setup,
     internal_link,
     is_cell_ref,
@@ -453,7 +452,9 @@ def _write_narrative(ws, styles: Styles, narrative) -> None:
             style = styles.pending   # a paragraph carrying 【待核实】
         put(r, 0, clip(p.text), style)
         if p.kind not in _PARAGRAPH_STYLE:
-            fit_row(ws, r, ((p.text, NARRATIVE_WIDTH),))
+            lines = wrapped_lines(p.text, NARRATIVE_WIDTH)    # fit_row, for one cell
+            if lines > 1:
+                ws.set_height(r, min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT))
         r += 1
     ws.put_rows(rows)
     print_setup(ws)
