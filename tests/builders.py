@@ -1,4 +1,9 @@
-"""Test helpers: write small workbooks cell by cell, the way departments' files look."""
+"""Test helpers: write small workbooks cell by cell, the way departments' files look.
+
+Stock xlsxwriter writes a shared string shaped "<r>…</r>" unescaped (it takes it for a
+rich string's XML); :class:`_TextWorkbook` writes every string as text, so a test can
+give a department's cell any text.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,29 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.packager import Packager
+from xlsxwriter.sharedstrings import SharedStrings
+from xlsxwriter.utility import _preserve_whitespace
+
+
+class _TextSharedStrings(SharedStrings):
+    def _write_si(self, string) -> None:      # xlsxwriter's, without the rich-string branch
+        string = self._escape_control_characters(string)
+        self._xml_si_element(string, [("xml:space", "preserve")] if _preserve_whitespace(string) else [])
+
+
+class _TextPackager(Packager):
+    def _write_shared_strings_file(self) -> None:
+        if self.workbook.str_table.count:
+            sst = _TextSharedStrings()
+            sst.string_table = self.workbook.str_table
+            sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+            sst._assemble_xml_file()
+
+
+class _TextWorkbook(xlsxwriter.Workbook):
+    def _get_packager(self):
+        return _TextPackager()
 
 
 def write_workbook(path: Path, sheets: dict[str, list[list[Any]]], *,
@@ -18,7 +46,7 @@ def write_workbook(path: Path, sheets: dict[str, list[list[Any]]], *,
     percent_cells: {sheet: ["E4", ...]} cells given the 0.00% number format;
     formulas: {sheet: {"B4": "=SUM(B5:B6)"}} written with a cached value of 0.
     """
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+    wb = _TextWorkbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})
     pct = wb.add_format({"num_format": "0.00%"})
     for name, rows in sheets.items():

@@ -50,3 +50,37 @@ def test_libreoffice_converts_outputs(tmp_path):
         # one page at least per sheet: 核对摘要, 问题清单, 自评报告 and the 5 input sheets
         pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
         assert pages >= (8 if name.startswith("公安局") else 3), pages
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_rich_shaped_text_as_text(tmp_path):
+    """A unit name shaped like a rich string's XML ("<r>…</r>", which stock xlsxwriter
+    writes raw) reaches LibreOffice as the text itself: the first sheet of each output
+    (核对摘要, 汇总) converted to CSV."""
+    import csv
+
+    import openpyxl
+
+    soffice = _soffice()
+    unit = "<r>财政 & 预算 <局></r>"
+    src = tmp_path / "in"
+    src.mkdir()
+    path = write_department(src / "公安局.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["基本情况"]["B2"] = unit
+    wb.save(path)
+    out = tmp_path / "out"
+    run_batch([src], out)
+    csv_dir = tmp_path / "csv"
+    profile = (tmp_path / "lo_profile").as_uri()
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(csv_dir),
+         str(out / "公安局_核对.xlsx"), str(out / "汇总.xlsx")],
+        capture_output=True, text=True, timeout=180,
+    )
+    for name in ("公安局_核对.csv", "汇总.csv"):
+        table = csv_dir / name
+        assert table.is_file(), f"{name} not produced: {proc.stdout} {proc.stderr}"
+        cells = [c for row in csv.reader(table.open(encoding="utf-8")) for c in row]
+        assert unit in cells, (name, cells[:12])

@@ -144,3 +144,125 @@ def test_no_formula_elements_anywhere(tmp_path):
     for path in out.glob("*.xlsx"):
         for text in sheet_xml(path).values():
             assert not re.search(r"<f[ >]", text)
+
+
+# Text shaped like a rich string's XML, which stock xlsxwriter writes into sharedStrings.xml
+# unescaped (it keeps rich strings there as "<r>…</r>"): a corrupt or altered workbook.
+RICH_SHAPED = (
+    "<r><t>x</t></r>",
+    "<r>a & b</r>",
+    "<r>1 < 2 > 0</r>",
+    "<r>\"引号\" '单引号'</r>",
+    "<r>=1+1</r>",
+    "<r></r>",
+    "<r>第一行\n第二行</r>",
+    "<r> 前后空格 </r>",
+)
+# Only for grids built in memory: a workbook holds a control character as an _xHHHH_
+# escape, and an "_x0041_" in its text stands for "A".
+RICH_SHAPED_MEMORY = ("<r>\x01控制\x1f</r>", "<r>\x08</r>", "<r>_x0041_</r>")
+
+
+def _parts_well_formed(path) -> None:
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.endswith((".xml", ".rels", ".vml")):
+                ET.fromstring(zf.read(name))      # raises on a raw "<r>a & b</r>"
+
+
+def _calamine(path) -> dict[str, list[list]]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+
+
+def _department_with(path, text: str):
+    """The output-test department with ``text`` as its unit name, as the 说明 of the
+    INC004 warning and in a sheet of its own, the text written with openpyxl (the
+    test builder's xlsxwriter needs a fix for such text: tests/builders.py)."""
+    write_department(path)
+    wb = openpyxl.load_workbook(path)
+    wb["基本情况"]["B2"] = text
+    wb["收入"]["F6"] = text
+    ws = wb.create_sheet("其他")
+    ws["A1"], ws["B2"] = text, text + text
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_rich_shaped_department_text_stays_text(tmp_path, monkeypatch, fast):
+    from reconcile.output import fastxlsx
+
+    monkeypatch.setattr(fastxlsx, "FAST", fast)
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, text in enumerate(RICH_SHAPED):
+        _department_with(src / f"d{i}.xlsx", text)
+    out = tmp_path / "out"
+    batch = run_batch([src], out)
+    for i, text in enumerate(RICH_SHAPED):
+        result = next(r for r in batch.files if r.file == f"d{i}.xlsx")
+        path = out / f"d{i}_核对.xlsx"
+        _parts_well_formed(path)
+        wb = openpyxl.load_workbook(path)
+        assert wb["收入"]["F6"].value == text and wb["收入"]["F6"].data_type == "s"
+        assert wb["其他"]["A1"].value == text and wb["其他"]["B2"].value == text + text
+        assert text in wb["收入"]["E6"].comment.text
+        issue = next(r for r in wb["问题清单"].iter_rows(min_row=2) if r[2].value == "INC004")
+        assert issue[10].value == text
+        assert wb["核对摘要"]["B3"].value == result.unit
+        grids = _calamine(path)
+        assert grids["收入"][5][5] == text and grids["其他"][0][0] == text
+    _parts_well_formed(out / "汇总.xlsx")
+    summary = openpyxl.load_workbook(out / "汇总.xlsx")
+    units = {r[1].value for r in summary["汇总"].iter_rows(min_row=2)}
+    assert units == {r.unit for r in batch.files}
+    notes = {r[11].value for r in summary["全部问题"].iter_rows(min_row=2) if r[3].value == "INC004"}
+    assert notes == set(RICH_SHAPED)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_rich_shaped_text_in_every_annotated_sheet(tmp_path, monkeypatch, fast):
+    """Built in memory, with control characters too: the reproduced sheet, 问题清单
+    (sheet, row label, message, figures, 说明), 核对摘要 (unit, source), 自评报告
+    (title, paragraphs, table rows) and the comments."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from reconcile.findings import Finding, Severity
+    from reconcile.narrative.document import Narrative, Paragraph
+    from reconcile.output import fastxlsx
+    from reconcile.output.annotated import write_annotated
+    from reconcile.reading.raw import RawSheet, RawWorkbook
+
+    monkeypatch.setattr(fastxlsx, "FAST", fast)
+    texts = RICH_SHAPED + RICH_SHAPED_MEMORY
+    rows = [["项目", "说明", "金额"]] + [[t, "=" + t, 1.5] for t in texts]
+    sheet = RawSheet(name="<r>表", rows=rows)
+    raw = RawWorkbook(path=Path("/nonexistent/a.xlsx"), kind="xlsx", sheets=[sheet])
+    findings = [Finding("INC004", Severity.WARNING, "<r>表", f"A{i + 2}", t, t, expected=t, actual=t,
+                        explained=True, explanation=t) for i, t in enumerate(texts)]
+    narrative = Narrative(texts[0], [Paragraph("body", t) for t in texts]
+                          + [Paragraph("table", texts[1], rows=[[t] for t in texts])])
+    model = SimpleNamespace(unit_name=texts[2], year=2023, path=raw.path, tables={}, amount_unit="万元")
+    dest = tmp_path / "a_核对.xlsx"
+    write_annotated(raw, model, findings, narrative, dest, source=texts[3])
+    _parts_well_formed(dest)
+    grids = _calamine(dest)
+    assert grids["<r>表"] == [["项目", "说明", "金额"]] + [[t, "=" + t, 1.5] for t in texts]
+    issues = grids["问题清单"][1:]
+    assert [r[3] for r in issues] == ["<r>表"] * len(texts)
+    for col in (5, 6, 7, 8, 10):
+        assert [r[col] for r in issues] == list(texts), col
+    assert grids["核对摘要"][2][1] == texts[2] and grids["核对摘要"][4][1] == texts[3]
+    report = [r[0] for r in grids["自评报告"]]
+    assert report[0] == texts[0] and report[1:1 + len(texts)] == list(texts)
+    assert report[1 + len(texts)] == texts[1] and report[2 + len(texts):] == list(texts)
+    wb = openpyxl.load_workbook(dest)
+    for i, t in enumerate(RICH_SHAPED):      # openpyxl leaves _xHHHH_ escapes as they are
+        assert t in wb["<r>表"][f"A{i + 2}"].comment.text

@@ -23,7 +23,7 @@ from typing import Any
 
 from reconcile.cells import split_ref
 from reconcile.findings import Finding, Severity, verdict
-from reconcile.output.fastxlsx import COLUMN_NAMES
+from reconcile.output.fastxlsx import CELL_HEADS, NUMBER_TEXTS
 from reconcile.output.xlsx import (
     FILL,
     FINDING_COLUMNS,
@@ -36,7 +36,6 @@ from reconcile.output.xlsx import (
     clip,
     fill_kind,
     finish_table,
-    fit_row,
     print_setup,
     internal_link,
     is_cell_ref,
@@ -154,21 +153,21 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
     if not widths:
         widths = _fitted_widths(sheet, merged_tl)
     for c, width in widths.items():
-        ws.set_column(c, c, width)
+        ws.set_width(c, width)
 
     tall: dict[int, int] = {}   # row → lines its tallest wrapped text takes
     # Cells are rendered here as the <c> elements xlsxwriter would write (see
     # reconcile.output.fastxlsx: number_cell, string_cell, blank_cell), a row at a time.
     nf_get, kind_get, fmt_get, width_get = number_formats.get, kinds.get, formats.get, widths.get
-    tokens, names, string_index = ws.tokens, COLUMN_NAMES, ws.string_index
+    tokens, heads, string_index = ws.tokens, CELL_HEADS, ws.string_index
     plain: dict[str | None, str] = {}   # number format → token of an unmarked, unwrapped cell
     covered_rows = {r for r, _ in covered}
-    isfinite = math.isfinite
+    isfinite, number_texts = math.isfinite, NUMBER_TEXTS
     rendered: dict[int, dict[int, str]] = {}
     for r, row in enumerate(sheet.rows[: ws.xls_rowmax]):   # xlsxwriter drops cells beyond Excel's limits
         cells = rendered[r] = {}
         check_covered = r in covered_rows
-        r1 = r + 1
+        r1 = str(r + 1)
         for c, value in enumerate(row[: ws.xls_colmax] if len(row) > ws.xls_colmax else row):
             pos = (r, c)
             if check_covered and pos in covered:
@@ -184,7 +183,7 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                             token = plain[nf] = tokens[fmt_get(nf, None)] if nf else ""
                     else:
                         token = tokens[fmt_get(nf, kind)]
-                    cells[c] = f'<c r="{names[c]}{r1}"{token}><v>{value if cls is float else float(value):.16G}</v></c>'
+                    cells[c] = f'{heads[c]}{r1}"{token}><v>{number_texts[value]}</v></c>'
                     continue
             elif cls is str:
                 if value:
@@ -200,14 +199,14 @@ def _reproduce(ws, sheet, marks_at: dict[tuple[int, int], list[Finding]], format
                     else:
                         token = tokens[fmt_get(nf, kind)]
                     index = string_index(value if len(value) <= _SHORT else clip(value))
-                    cells[c] = f'<c r="{names[c]}{r1}"{token} t="s"><v>{index}</v></c>'
+                    cells[c] = f'{heads[c]}{r1}"{token} t="s"><v>{index}</v></c>'
                     continue
                 value = None
             if value is None:
                 if kind is not None or nf is not None:
                     fmt = fmt_get(nf, kind)
                     if fmt is not None:
-                        cells[c] = f'<c r="{names[c]}{r1}"{tokens[fmt]}/>'
+                        cells[c] = f'{heads[c]}{r1}"{tokens[fmt]}/>'
             else:   # booleans, dates, times, NaN, …: xlsxwriter's own writers
                 if nf is None and isinstance(value, (_dt.date, _dt.time)):
                     nf = _DATE_FORMATS.get(type(value), "yyyy-mm-dd")
@@ -453,7 +452,9 @@ def _write_narrative(ws, styles: Styles, narrative) -> None:
             style = styles.pending   # a paragraph carrying 【待核实】
         put(r, 0, clip(p.text), style)
         if p.kind not in _PARAGRAPH_STYLE:
-            fit_row(ws, r, ((p.text, NARRATIVE_WIDTH),))
+            lines = wrapped_lines(p.text, NARRATIVE_WIDTH)    # fit_row, for one cell
+            if lines > 1:
+                ws.set_height(r, min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT))
         r += 1
     ws.put_rows(rows)
     print_setup(ws)

@@ -10,33 +10,53 @@ checks of ``write_number`` / ``write_string``, a named tuple per cell, then at
   :meth:`FastWorksheet.put_cells`: one dimension check a row, no tuple per cell;
 * :meth:`FastWorksheet._write_rows` writes ``<sheetData>`` a row at a time, cells
   stored by xlsxwriter's own ``write_*`` included;
-* the shared-strings part is written a string at a time, with one check for the
-  strings that need escaping (those go through xlsxwriter's own code);
-* :meth:`FastWorksheet.set_height` sets a plain row height without set_row's
-  argument handling, and the zip entries are deflated at level 1 (:data:`ZIP_LEVEL`).
+* the shared-strings part is written a run of strings at a time, with one check for
+  the strings that need escaping (those are escaped one by one, as xlsxwriter does);
+* :meth:`FastWorksheet.set_height` and :meth:`FastWorksheet.set_width` set a plain
+  row height or column width without set_row's or set_column's argument handling;
+* the zip is built in memory and written in one go (:class:`_MemoryZip`, the bytes
+  zipfile writes), its entries deflated at level 1 (:data:`ZIP_LEVEL`), the parts that
+  recur from workbook to workbook (theme, styles, relationships) deflated once;
+* numbers' texts are remembered (:data:`NUMBER_TEXTS`), and a format is a copy of
+  one built once per process (:meth:`FastWorkbook.add_format`).
 
 A cell's format is written as a *style token* (see :class:`StyleTokens`) that is
 replaced by ``s="<xf index>"`` when the sheet is written, asking each format for
 its xf index in the order xlsxwriter would (the first time the sheet XML meets it),
 so the numbering, and every byte of every part, is what xlsxwriter itself would
 write (tests/test_output_equivalence.py and tests/test_fastxlsx.py compare them).
-Cell kinds we do not render (formulas, rich strings, …) go through xlsxwriter's own
-methods. If the xlsxwriter internals this relies on are missing (another version),
+Cell kinds we do not render (formulas, booleans, dates, …) go through xlsxwriter's
+own methods. If the xlsxwriter internals this relies on are missing (another version),
 :data:`FAST` is False: stored cells are then written with the stock ``write_*``.
+
+Safety: xlsxwriter keeps rich strings in the shared-string table as their XML
+(``<r>…</r>``) and writes any shared string that starts with ``<r>`` and ends with
+``</r>`` unescaped, so a department's text of that shape would be written raw: an
+unreadable or altered workbook. Our worksheets refuse ``write_rich_string`` and our
+shared strings are always escaped (:class:`SafeSharedStrings`); a workbook is not
+saved at all (:data:`SAFE` False) if the xlsxwriter internals that needs are missing.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import threading
 import zipfile
+import zlib
 
 import xlsxwriter
 import xlsxwriter.workbook as _xwb
 import xlsxwriter.worksheet as _xw
+from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
+
+try:
+    from xlsxwriter.utility import _preserve_whitespace
+except ImportError:     # another xlsxwriter: no safe shared strings (SAFE), no save
+    _preserve_whitespace = None
 from xlsxwriter.worksheet import Worksheet
 
 
@@ -51,13 +71,21 @@ _Datetime = _internal("CellDatetimeTuple", "cell_datetime_tuple")
 _Number = _internal("CellNumberTuple", "cell_number_tuple")
 _String = _internal("CellStringTuple", "cell_string_tuple")
 _RowInfo = _internal("RowInfo")
+_ColumnInfo = _internal("ColumnInfo")
 
 FAST = (all(x is not None for x in (_Blank, _Boolean, _Datetime, _Number, _String))
-        and _RowInfo is not None and hasattr(_xw, "ColumnInfo")
+        and _RowInfo is not None and _ColumnInfo is not None
         and all(hasattr(Worksheet, m) for m in ("_write_rows", "_calculate_spans", "_write_row",
-                                               "_write_empty_row", "_write_cell", "_check_dimensions"))
-        and hasattr(SharedStrings, "_write_si") and hasattr(xlsxwriter.Workbook, "_get_packager")
-        and hasattr(Packager, "_write_shared_strings_file"))
+                                               "_write_empty_row", "_write_cell", "_check_dimensions",
+                                               "_escape_attributes"))
+        and hasattr(SharedStrings, "_write_si"))
+
+# What SafeSharedStrings and SafePackager rely on. Without it no workbook is saved:
+# stock xlsxwriter would write text shaped "<r>…</r>" unescaped.
+SAFE = (_preserve_whitespace is not None and hasattr(xlsxwriter.Workbook, "_get_packager")
+        and all(hasattr(Packager, m) for m in ("_write_shared_strings_file", "_filename"))
+        and all(hasattr(SharedStrings, m) for m in ("_write_sst_strings", "_escape_control_characters",
+                                                   "_xml_si_element", "_set_xml_writer", "_assemble_xml_file")))
 
 # A shared string xlsxwriter writes unchanged inside <si><t>…</t></si>: nothing to
 # escape, no control character or _xHHHH_ lookalike (and so not "<r>…</r>" either).
@@ -77,6 +105,36 @@ class ColumnNames(dict):
 
 
 COLUMN_NAMES = ColumnNames()
+
+
+class CellHeads(dict):
+    """Column number → the start of its cells' ``<c>`` element, ``'<c r="A'``."""
+
+    def __missing__(self, col: int) -> str:
+        head = self[col] = '<c r="' + COLUMN_NAMES[col]
+        return head
+
+
+CELL_HEADS = CellHeads()
+
+
+class NumberTexts(dict):
+    """Finite number → the text xlsxwriter writes for it in ``<v>`` (``f"{float(n):.16G}"``),
+    remembered: formatting a float costs ten look-ups, and amounts recur within and
+    across workbooks. Zero is not remembered (0.0 and -0.0 are one key, "0" and "-0")."""
+
+    LIMIT = 1 << 15
+
+    def __missing__(self, number) -> str:
+        text = f"{float(number):.16G}"
+        if number:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            self[number] = text
+        return text
+
+
+NUMBER_TEXTS = NumberTexts()
 _ROW_HEIGHTS: dict[int, object] = {}    # pixels → RowInfo of a row with that height only
 
 
@@ -99,12 +157,20 @@ class StyleTokens(dict):
     def resolve(self, text: str) -> str:
         """``text`` with every token replaced by its ' s="<xf index>"', the xf
         indexes asked for in the order the tokens first occur."""
-        at = text.find("\x01")
-        while at >= 0:                      # the first token left is the next one met
-            token = text[at:text.index("\x02", at) + 1]
-            text = text.replace(token, f' s="{self.formats[token]._get_xf_index()}"')
-            at = text.find("\x01", at)
-        return text
+        parts = text.split("\x01")
+        if len(parts) == 1:
+            return text
+        formats = self.formats
+        met: dict[str, str] = {}      # token's number → ' s="<xf index>"'
+        out = [parts[0]]
+        for part in parts[1:]:
+            number, _, rest = part.partition("\x02")
+            attribute = met.get(number)
+            if attribute is None:
+                index = formats["\x01" + number + "\x02"]._get_xf_index()
+                attribute = met[number] = f' s="{index}"'
+            out += (attribute, rest)
+        return "".join(out)
 
 
 # The <c> elements xlsxwriter writes for a number, a shared string and a formatted
@@ -139,6 +205,32 @@ class FastWorksheet(Worksheet):
         super()._initialize(init_data)
         if hasattr(self.str_table, "_get_shared_string_index"):
             self.string_index = self.str_table._get_shared_string_index   # the same, one call less
+
+    def _escape_attributes(self, attribute):
+        """xlsxwriter's, without its TypeError for every number (a raised exception
+        an attribute): anything but a str is returned as it is, as there."""
+        if FAST and attribute.__class__ is not str:
+            return attribute
+        return super()._escape_attributes(attribute)
+
+    def write_rich_string(self, *args, **kwargs):
+        raise TypeError("rich strings are not written: the shared strings are always escaped as text")
+
+    _write_rich_string = write_rich_string
+
+    def set_width(self, col: int, width: float) -> None:
+        """``set_column(col, col, width)``: a column's width, no format or options."""
+        if not FAST or not 0 <= col < self.xls_colmax:
+            self.set_column(col, col, width)
+            return
+        if width == 0.0:
+            pixels = 0
+        elif width < 1.0:
+            pixels = int(width * (self.max_digit_width + self.cell_padding) + 0.5)
+        else:
+            pixels = int(width * self.max_digit_width + 0.5) + self.cell_padding
+        self.col_info[col] = _ColumnInfo(width=pixels)
+        self.col_size_changed = True
 
     def set_height(self, row: int, height: float) -> None:
         """``set_row(row, height)``: a row's height, no format or options."""
@@ -308,7 +400,7 @@ class FastWorksheet(Worksheet):
                     out.append(f'<c r="{names[col_num]}{r}"{tokens[fmt]}/>')
                 elif cls is _Boolean:
                     out.append(f'<c r="{names[col_num]}{r}"{tokens[fmt]} t="b"><v>{cell[0]}</v></c>')
-                else:   # formulas, rich strings, errors: xlsxwriter's own writer
+                else:   # formulas, errors: xlsxwriter's own writer
                     flush()
                     self._write_cell(row_num, col_num, cell)
             out.append("</row>")
@@ -349,10 +441,22 @@ class FastWorksheet(Worksheet):
         return tag + end
 
 
-class FastSharedStrings(SharedStrings):
+class SafeSharedStrings(SharedStrings):
+    """The shared-strings part with every string escaped as text: xlsxwriter's own
+    ``_write_si`` without its branch that writes "<r>…</r>" (a rich string's XML) raw.
+    With :data:`FAST`, the strings are also written a run at a time."""
+
+    def _write_si(self, string) -> None:
+        string = self._escape_control_characters(string)
+        self._xml_si_element(string, [("xml:space", "preserve")] if _preserve_whitespace(string) else [])
+
     def _write_sst_strings(self) -> None:
-        write = self.fh.write
         strings = self.string_table.string_array
+        if not FAST:
+            for string in strings:
+                self._write_si(string)
+            return
+        write = self.fh.write
         # One search of them all first: "\n" ends no escape sequence and starts none.
         needs_care = _NEEDS_CARE.search if _NEEDS_CARE.search("\n".join(strings)) else None
         out = []
@@ -372,11 +476,13 @@ class FastSharedStrings(SharedStrings):
             write("".join(out))
 
 
-class FastPackager(Packager):
+class SafePackager(Packager):
+    """xlsxwriter's packager writing the shared strings with :class:`SafeSharedStrings`."""
+
     def _write_shared_strings_file(self) -> None:
         if not self.workbook.str_table.count:
             return
-        sst = FastSharedStrings()
+        sst = SafeSharedStrings()
         sst.string_table = self.workbook.str_table
         sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
         sst._assemble_xml_file()
@@ -395,7 +501,89 @@ class _FastZipInfo(zipfile.ZipInfo):
         self._compresslevel = ZIP_LEVEL
 
 
+# Compressed parts remembered by content: the theme, the relationships, the styles,
+# [Content_Types].xml, … recur from workbook to workbook (the sheets, strings and the
+# time-stamped core.xml do not, and are not remembered).
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+_DEFLATED_LIMIT = 256
+_UNIQUE_PARTS = ("xl/worksheets/sheet", "xl/sharedStrings.xml", "docProps/core.xml", "xl/comments",
+                 "xl/drawings/vmlDrawing")
+
+
+def _deflate(name: str, data: bytes) -> tuple[int, bytes]:
+    """(CRC-32, raw deflate stream at ZIP_LEVEL) of ``data``: what zipfile writes."""
+    if name.startswith(_UNIQUE_PARTS):
+        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+    done = _DEFLATED.get(data)
+    if done is None:
+        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        done = zlib.crc32(data), compressor.compress(data) + compressor.flush()
+        if len(_DEFLATED) >= _DEFLATED_LIMIT:
+            _DEFLATED.clear()
+        _DEFLATED[data] = done
+    return done
+
+
+class _MemoryZip:
+    """The part of ``zipfile.ZipFile`` xlsxwriter's _store_workbook uses (``writestr``
+    of a ZipInfo, ``close``), built in memory and written to the file in one go: the
+    bytes zipfile writes for entries deflated at :data:`ZIP_LEVEL` (tests/test_fastxlsx.py),
+    without its file-like write handle, seeks and header rewrite per entry."""
+
+    def __init__(self, file, mode: str = "w", compression: int = zipfile.ZIP_DEFLATED,
+                 allowZip64: bool = True) -> None:
+        if mode != "w" or compression != zipfile.ZIP_DEFLATED:
+            raise ValueError("only a new, deflated zip")
+        self.file, self.compression = file, compression
+        self.chunks: list[bytes] = []
+        self.entries: list[zipfile.ZipInfo] = []
+        self.offset = 0
+
+    def writestr(self, zinfo: zipfile.ZipInfo, data) -> None:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if zinfo.compress_type != zipfile.ZIP_DEFLATED or zinfo.extra or len(data) * 1.05 > zipfile.ZIP64_LIMIT:
+            raise ValueError(f"not an entry _MemoryZip writes: {zinfo.filename}")
+        zinfo.filename.encode("ascii")           # no UTF-8 flag: xlsxwriter's part names are ASCII
+        crc, deflated = _deflate(zinfo.filename, data)
+        zinfo.file_size, zinfo.compress_size, zinfo.CRC = len(data), len(deflated), crc
+        zinfo.flag_bits = 0
+        if not zinfo.external_attr:
+            zinfo.external_attr = 0o600 << 16
+        zinfo.header_offset = self.offset
+        header = zinfo.FileHeader(False)
+        self.chunks += (header, deflated)
+        self.offset += len(header) + len(deflated)
+        self.entries.append(zinfo)
+
+    def close(self) -> None:
+        central: list[bytes] = []
+        for z in self.entries:
+            dt = z.date_time
+            dosdate = (dt[0] - 1980) << 9 | dt[1] << 5 | dt[2]
+            dostime = dt[3] << 11 | dt[4] << 5 | (dt[5] // 2)
+            name = z.filename.encode("ascii")
+            central += (struct.pack(
+                zipfile.structCentralDir, zipfile.stringCentralDir, z.create_version, z.create_system,
+                z.extract_version, z.reserved, z.flag_bits, z.compress_type, dostime, dosdate, z.CRC,
+                z.compress_size, z.file_size, len(name), 0, len(z.comment), 0, z.internal_attr,
+                z.external_attr, z.header_offset), name, z.comment)
+        size = sum(map(len, central))
+        if len(self.entries) > zipfile.ZIP_FILECOUNT_LIMIT or self.offset + size > zipfile.ZIP64_LIMIT:
+            raise zipfile.LargeZipFile("a workbook too large for _MemoryZip")
+        end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0,
+                          len(self.entries), len(self.entries), size, self.offset, 0)
+        data = b"".join((*self.chunks, *central, end))
+        if hasattr(self.file, "write"):
+            self.file.write(data)
+        else:
+            with open(self.file, "wb") as fh:
+                fh.write(data)
+
+
 _zip_lock = threading.Lock()
+_FORMAT_TEMPLATES: dict[tuple, Format] = {}    # (default properties, None, properties) → unused Format
 
 
 class FastWorkbook(xlsxwriter.Workbook):
@@ -407,6 +595,29 @@ class FastWorkbook(xlsxwriter.Workbook):
         super().__init__(filename, options)
         self.style_tokens = StyleTokens()
 
+    def add_format(self, properties=None):
+        """xlsxwriter's add_format, the Format copied from one built once per
+        process for the same properties (building one calls a setter a property)."""
+        if not FAST:
+            return super().add_format(properties)
+        try:
+            key = (*self.default_format_properties.items(), None, *(properties or {}).items())
+            template = _FORMAT_TEMPLATES.get(key)
+        except TypeError:           # a property value that cannot be a key
+            return super().add_format(properties)
+        if template is None:
+            merged = self.default_format_properties.copy()
+            merged.update(properties or {})
+            template = Format(merged)
+            if len(_FORMAT_TEMPLATES) >= 512:
+                _FORMAT_TEMPLATES.clear()
+            _FORMAT_TEMPLATES[key] = template
+        fmt = Format.__new__(Format)
+        fmt.__dict__.update(template.__dict__)
+        fmt.xf_format_indices, fmt.dxf_format_indices = self.xf_format_indices, self.dxf_format_indices
+        self.formats.append(fmt)
+        return fmt
+
     def add_worksheet(self, name=None, worksheet_class=None):
         ws = super().add_worksheet(name, worksheet_class)
         if isinstance(ws, FastWorksheet):
@@ -414,16 +625,27 @@ class FastWorkbook(xlsxwriter.Workbook):
         return ws
 
     def _get_packager(self):
-        return FastPackager() if FAST else super()._get_packager()
+        if not SAFE:
+            raise RuntimeError("xlsxwriter version not supported: its shared strings cannot be written safely")
+        return SafePackager()
+
+    memory_zip = True    # False: zipfile writes the zip (tests compare the two)
 
     def _store_workbook(self) -> None:
-        """xlsxwriter's own, with its zip entries made as :class:`_FastZipInfo` (it
-        names the class in its module; the swap is undone at once, under a lock)."""
-        if not (FAST and self.in_memory and getattr(_xwb, "ZipInfo", None) is zipfile.ZipInfo):
+        """xlsxwriter's own, with its zip entries made as :class:`_FastZipInfo` and the
+        zip built by :class:`_MemoryZip` (it names both classes in its module; the swap is
+        undone at once, under a lock)."""
+        if not SAFE:      # before xlsxwriter creates the file
+            raise RuntimeError("xlsxwriter version not supported: its shared strings cannot be written safely")
+        if not (FAST and self.in_memory and getattr(_xwb, "ZipInfo", None) is zipfile.ZipInfo
+                and getattr(_xwb, "ZipFile", None) is zipfile.ZipFile):
             return super()._store_workbook()
         with _zip_lock:
             _xwb.ZipInfo = _FastZipInfo
+            if self.memory_zip:
+                _xwb.ZipFile = _MemoryZip
             try:
                 super()._store_workbook()
             finally:
                 _xwb.ZipInfo = zipfile.ZipInfo
+                _xwb.ZipFile = zipfile.ZipFile

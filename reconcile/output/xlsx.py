@@ -54,7 +54,8 @@ AMOUNT_FORMAT = "#,##0.00"
 
 @contextlib.contextmanager
 def open_workbook(dest: Path) -> Iterator[Any]:
-    """An xlsxwriter workbook written atomically to ``dest``."""
+    """An xlsxwriter workbook written atomically to ``dest``. Once written, the
+    workbook and its worksheets are emptied (unusable)."""
     from reconcile.output.fastxlsx import FastWorkbook
 
     with atomic_path(dest) as tmp, _gc_paused():
@@ -63,8 +64,21 @@ def open_workbook(dest: Path) -> Iterator[Any]:
             yield wb
         except BaseException:
             wb.fileclosed = True    # nothing to save; the temporary file is removed
+            _dismantle(wb)
             raise
         wb.close()
+        _dismantle(wb)
+
+
+def _dismantle(wb) -> None:
+    """Empty the workbook and its worksheets. xlsxwriter's objects hold reference
+    cycles (a worksheet's bound methods, …), so a written workbook would otherwise
+    wait for the cyclic collector, and the collection that follows the pause would
+    first walk it all; emptied, it is freed as soon as it is dropped."""
+    for ws in wb.worksheets_objs:
+        ws.__dict__.clear()
+    wb.__dict__.clear()
+    wb.fileclosed = True        # no second save when it is garbage-collected
 
 
 @contextlib.contextmanager
