@@ -10,6 +10,8 @@ reported by IND010, never compared silently.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -93,7 +95,32 @@ class RowReading:
         return "定性" if self.op == QUAL else OP_SYMBOL.get(self.op or "", "")
 
 
+# The readings of the check in progress (:func:`readings_shared`): row id → reading.
+_shared: ContextVar[dict[int, RowReading] | None] = ContextVar("reconcile_indicator_readings", default=None)
+
+
+@contextmanager
+def readings_shared():
+    """Within this block each indicator row is read once, whichever rules read it
+    (``run_checks`` holds one around a workbook's checks; rules do not change rows)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def read_row(row: IndicatorRow) -> RowReading:
+    shared = _shared.get()
+    if shared is None:
+        return _read_row(row)
+    reading = shared.get(id(row))
+    if reading is None or reading.row is not row:     # the reading keeps its row alive: ids are not reused
+        reading = shared[id(row)] = _read_row(row)
+    return reading
+
+
+def _read_row(row: IndicatorRow) -> RowReading:
     unit = row.unit.value if row.unit is not None else None
     target = parse_value(row.target.value, unit)
     actual = parse_value(row.actual.value, unit)
