@@ -19,7 +19,7 @@ from reconcile.model import IndicatorRow
 from reconcile.narrative.context import Context
 from reconcile.narrative.document import Paragraph, body, heading, table
 from reconcile.narrative.figures import count
-from reconcile.narrative.render import say
+from reconcile.narrative.render import say, say_shipped, shipped
 from reconcile.reference.indicator_hierarchy import NATURE_ALIASES
 from reconcile.text import normalize_label
 
@@ -132,4 +132,5 @@ def _table_row(ctx: Context, r: IndicatorRow, result: str) -> list[str]:
     pending = ctx.doubts.row(ctx.sheet("indicators"), r.row)
     return [r.level1.value or "", r.level2.value or "", r.label, with_unit(r.target.value, unit),
             with_unit(r.actual.value, unit), count(r.weight.value if r.weight else None) or "",
-            count(r.score.value if r.score else None) or "", say(T, "outcome", result=result, pending=pending)]
+            count(r.score.value if r.score else None) or "",
+            (say_shipped if shipped(T) else say)(T, "outcome", result=result, pending=pending)]
