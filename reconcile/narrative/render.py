@@ -134,17 +134,26 @@ def shipped(template: str) -> bool:
 def say_shipped(template: str, macro: str, /, **context) -> str:
     """:func:`say` for a shipped template (the caller checked :func:`shipped`), whose
     macros' text depends on nothing but their arguments: rendered once per distinct
-    arguments (which must be hashable) and remembered for the process."""
-    return _say_shipped(template, macro, tuple((k, type(v), v) for k, v in context.items()))
+    arguments (hashable; told apart by type too, 1 from True) and remembered."""
+    key = (template, macro, *[(k, v.__class__, v) for k, v in context.items()])
+    text = _said.get(key)
+    if text is None:
+        if len(_said) >= _SAID_LIMIT:
+            _said.clear()
+        text = _said[key] = squash(getattr(_modules(None)[template], macro)(**context))
+    return text
 
 
-@lru_cache(maxsize=4096)
-def _say_shipped(template: str, macro: str, context: tuple) -> str:
-    return squash(getattr(_modules(None)[template], macro)(**{k: v for k, _, v in context}))
+_said: dict[tuple, str] = {}
+_SAID_LIMIT = 4096
 
 
 def preload() -> None:
-    """Compile the shipped templates now (the workers' warm-up), not at the first report."""
+    """Compile the shipped templates and build the .docx skeleton now (the workers'
+    warm-up, before their first file), not while the first report is written."""
+    from reconcile.narrative.docx import _skeleton
+
     modules = _modules(None)
     for name in _environment(None).list_templates(filter_func=lambda n: n.endswith(".j2")):
         modules[name]   # noqa: B018 - compiles and keeps the module
+    _skeleton()
