@@ -33,6 +33,9 @@ FROM_NATURE, FROM_TARGET, ASSUMED, INFERRED_QUAL = "nature", "target", "assumed"
 
 @dataclass(frozen=True)
 class RowReading:
+    """One row's reading. Its fields never change (the parsed values are immutable), so
+    what is derived from them is computed once (cached properties)."""
+
     row: IndicatorRow
     target: IndicatorValue
     actual: IndicatorValue
@@ -56,17 +59,17 @@ class RowReading:
     def quantitative(self) -> bool:
         return self.op in (">=", "<=", "=")
 
-    @property
+    @cached_property
     def target_q(self) -> Quantity | None:
         q = self.target.single
         return None if q is None or self.target.is_date else q
 
-    @property
+    @cached_property
     def actual_q(self) -> Quantity | None:
         q = self.actual.single
         return None if q is None or self.actual.is_date else q
 
-    @property
+    @cached_property
     def unit_mismatch(self) -> bool:
         t, a = self.target_q, self.actual_q
         if t is None or a is None:
@@ -75,7 +78,7 @@ class RowReading:
             return True
         return bool(t.per and a.per and t.per != a.per)
 
-    @property
+    @cached_property
     def comparable(self) -> bool:
         return self.quantitative and self.target_q is not None and self.actual_q is not None and not self.unit_mismatch
 

@@ -82,15 +82,34 @@ class _Remark(NamedTuple):
 
 def change_cells(ctx: Context, sheet_key: str, row: Row) -> list[str]:
     """本年数, 上年数, the recomputed 增减额 and 增减率 (signed), and the 备注."""
-    w = weigh("", row.cur, row.prev, delta=row.delta, rate=row.rate, unit=ctx.unit(sheet_key), config=ctx.config)
-    c = row.cur.value if row.cur is not None else None
-    p = row.prev.value if row.prev is not None else None
-    basis = w.basis
-    d = table_amount(c - p) if (basis == "compare" or basis == "new") and c is not None and p is not None else ""
-    r = ("-" if w.delta < 0 else "") + format_rate(abs(w.rate)) if basis == "compare" else ""
-    pending_row = in_doubt(ctx, sheet_key, row)
-    if shipped("common.j2"):
-        remark = say_shipped("common.j2", "remark", ch=_Remark(basis, w.corrected), pending_row=pending_row)
-    else:   # an edited template may read any figure of the clause
-        remark = say("common.j2", "remark", ch=clause(w), pending_row=pending_row)
-    return [table_amount(c), table_amount(p), d, r, remark]
+    return change_cells_for(ctx, sheet_key)(row)
+
+
+def change_cells_for(ctx: Context, sheet_key: str) -> Callable[[Row], list[str]]:
+    """:func:`change_cells` for the rows of one table: what is the same for every row
+    (unit, sheet, tolerance, whether the shipped 备注 applies) looked up once."""
+    unit, config, sheet, doubts = ctx.unit(sheet_key), ctx.config, ctx.sheet(sheet_key), ctx.doubts
+    remarks: dict[tuple, str] | None = {} if shipped("common.j2") else None
+
+    def cells(row: Row) -> list[str]:
+        w = weigh("", row.cur, row.prev, delta=row.delta, rate=row.rate, unit=unit, config=config)
+        basis = w.basis
+        pending_row = doubts.row(sheet, row.row, recomputed=(row.delta, row.rate))
+        if remarks is None:    # an edited template may read any figure of the clause
+            remark = say("common.j2", "remark", ch=clause(w), pending_row=pending_row)
+        else:
+            key = (basis, w.corrected, pending_row)
+            remark = remarks.get(key)
+            if remark is None:
+                remark = remarks[key] = say_shipped("common.j2", "remark", ch=_Remark(basis, w.corrected),
+                                                    pending_row=pending_row)
+        if basis == "compare":     # cur and prev given, prev not 0: delta = cur - prev
+            return [format_rate(w.cur), format_rate(w.prev), format_rate(w.delta),
+                    ("-" if w.delta < 0 else "") + format_rate(abs(w.rate)), remark]
+        if basis == "new":         # prev given as 0
+            return [format_rate(w.cur), format_rate(w.prev), format_rate(w.delta), "", remark]
+        cur, prev = row.cur, row.prev
+        return [format_rate(cur.value if cur is not None else None),
+                format_rate(prev.value if prev is not None else None), "", "", remark]
+
+    return cells
