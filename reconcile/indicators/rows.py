@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 
 from reconcile.indicators.names import is_cost, item_key, level_key
 from reconcile.indicators.scoring import OP_SYMBOL, scoring_op
@@ -29,6 +28,22 @@ QUAL = "qual"
 
 # How the operator was decided (for messages).
 FROM_NATURE, FROM_TARGET, ASSUMED, INFERRED_QUAL = "nature", "target", "assumed", "inferred_qual"
+
+
+class _once:
+    """A property computed on first use and kept in the instance (functools'
+    cached_property without its lock, which costs more than these properties do)."""
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @dataclass(frozen=True)
@@ -47,11 +62,11 @@ class RowReading:
     def name(self) -> str:
         return self.row.level3.value or ""
 
-    @cached_property
+    @_once
     def key(self) -> str:
         return item_key(self.row.level3.value)
 
-    @cached_property
+    @_once
     def cost(self) -> bool:
         return is_cost(self.row.level1.value, self.row.level2.value)
 
@@ -59,17 +74,17 @@ class RowReading:
     def quantitative(self) -> bool:
         return self.op in (">=", "<=", "=")
 
-    @cached_property
+    @_once
     def target_q(self) -> Quantity | None:
         q = self.target.single
         return None if q is None or self.target.is_date else q
 
-    @cached_property
+    @_once
     def actual_q(self) -> Quantity | None:
         q = self.actual.single
         return None if q is None or self.actual.is_date else q
 
-    @cached_property
+    @_once
     def unit_mismatch(self) -> bool:
         t, a = self.target_q, self.actual_q
         if t is None or a is None:
@@ -78,7 +93,7 @@ class RowReading:
             return True
         return bool(t.per and a.per and t.per != a.per)
 
-    @cached_property
+    @_once
     def comparable(self) -> bool:
         return self.quantitative and self.target_q is not None and self.actual_q is not None and not self.unit_mismatch
 

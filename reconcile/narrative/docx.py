@@ -351,7 +351,9 @@ class _Skeleton:
     stamp: tuple[int, int]    # DOS time and date of every entry
 
     def document_xml(self, narrative: Narrative) -> bytes:
-        return (self.head + _body_xml(narrative) + self.tail).encode("utf-8")
+        # the body encoded alone and joined as bytes: the same bytes, without first
+        # copying the whole (wide-character) text once more around the head and tail
+        return b"".join((self.head.encode("utf-8"), _body_xml(narrative).encode("utf-8"), self.tail.encode("utf-8")))
 
     def core_xml(self, title: str, author: str) -> bytes:
         a, b, c = self.core

@@ -219,6 +219,8 @@ def _is_mask(value: object, n: int) -> bool:
 
 # ---------------------------------------------------------------- running a schema
 
+_TEXT_TYPES = frozenset({str, type(None)})
+
 # pandera dtypes → the numpy dtype of the array that holds such a column
 _ARRAY_DTYPES = {"float64": np.dtype(np.float64), "int64": np.dtype(np.int64), "bool": np.dtype(np.bool_),
                  "str": np.dtype(object), "string[python]": np.dtype(object)}
@@ -244,13 +246,15 @@ class _Plan:
             a = cols.get(name)
             if a is None or a.dtype != dtype or a.shape != (n,):
                 return False
-            if dtype == object and not all(type(v) is str or v is None for v in a.tolist()):
+            if dtype == object and not set(map(type, a.tolist())) <= _TEXT_TYPES:
                 return False
         for name in self.not_null:
             a = cols[name]
             if (np.isnan(a).any() if a.dtype == np.float64 else any(v is None or v != v for v in a)):
                 return False
-        return all(len(np.unique(cols[name])) == n for name in self.unique)
+        # unique columns: int64 or text (a float column holding NaN would need np.unique)
+        return all(len(set(cols[name].tolist()) if cols[name].dtype != np.float64 else np.unique(cols[name])) == n
+                   for name in self.unique)
 
 
 def _plan(schema: pa.DataFrameSchema) -> _Plan | None:
