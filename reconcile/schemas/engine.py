@@ -156,7 +156,7 @@ def build_frame(items: Iterable[tuple[int, Any]], cols: Columns) -> SheetFrame:
     data: dict[str, np.ndarray] = {KEY: ix}
     places: dict[str, np.ndarray] = {}
     for name, get in cols.numbers.items():
-        cells = [get(row) for row in rows]
+        cells = list(map(get, rows))
         # the column at once, without a call per cell: exactly :func:`_value` cell by
         # cell (tests/test_rules_fast.py; numpy's own conversion of Decimals is slower)
         values = [c if c is None or type(c) is Decimal else c.value for c in cells]
@@ -164,8 +164,8 @@ def build_frame(items: Iterable[tuple[int, Any]], cols: Columns) -> SheetFrame:
         if name in cols.decimals:
             places[f"{name}_dp"] = np.array([_places(c) for c in cells], dtype=np.float64)
     data.update(places)
-    data.update({name: text_array([get(row) or None for row in rows]) for name, get in cols.texts.items()})
-    data.update({name: np.array([bool(get(row)) for row in rows], dtype=bool) for name, get in cols.flags.items()})
+    data.update({name: text_array([v or None for v in map(get, rows)]) for name, get in cols.texts.items()})
+    data.update({name: np.array(list(map(bool, map(get, rows))), dtype=bool) for name, get in cols.flags.items()})
     return SheetFrame(Cols(ix, data), dict(pairs))
 
 
