@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.compare_findings import perturb
 from benchmarks.synth import FAMILIES, file_name, make_specs, write_spec
-from reconcile.indicators.rows import RowReading, _read_row, read_row, readings_shared, where
+from reconcile.indicators.rows import _read_row, read_row, readings_shared, where
 from reconcile.indicators.values import parse_value
 from reconcile.model import Num
 from reconcile.reading.workbook import read_workbook

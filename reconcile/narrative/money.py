@@ -9,7 +9,7 @@ from typing import NamedTuple
 from reconcile.model import ExpenditureRow, IncomeRow
 from reconcile.narrative.context import Context
 from reconcile.narrative.document import Paragraph, body, heading, table
-from reconcile.narrative.figures import Change, clause, compare, implied_blank, table_amount, weigh
+from reconcile.narrative.figures import Change, clause, compare, implied_blank, weigh
 from reconcile.narrative.render import say, say_shipped, shipped
 from reconcile.numbers import format_rate
 
@@ -87,7 +87,8 @@ def change_cells(ctx: Context, sheet_key: str, row: Row) -> list[str]:
 
 def change_cells_for(ctx: Context, sheet_key: str) -> Callable[[Row], list[str]]:
     """:func:`change_cells` for the rows of one table: what is the same for every row
-    (unit, sheet, tolerance, whether the shipped 备注 applies) looked up once."""
+    (unit, sheet, whether the shipped 备注 applies) looked up once, each distinct 备注
+    rendered once; amounts in table form (two decimals, :func:`figures.table_amount`)."""
     unit, config, sheet, doubts = ctx.unit(sheet_key), ctx.config, ctx.sheet(sheet_key), ctx.doubts
     remarks: dict[tuple, str] | None = {} if shipped("common.j2") else None
 

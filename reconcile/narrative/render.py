@@ -56,8 +56,9 @@ class _Modules(dict):
         self.shipped: dict[str, bool] = {}     # template file → not overridden
 
     def is_shipped(self, template: str) -> bool:
-        """The shipped file is used: the override folder has no file of that name
-        (looked up once per process, like the modules)."""
+        """The shipped file is used, and so are the templates it imports: the override
+        folder has a file of none of their names (looked up once per process, like the
+        modules)."""
         found = self.shipped.get(template)
         if found is None:
             found = self.shipped[template] = self.override is None or not any(
