@@ -582,6 +582,9 @@ def warm_up() -> None:
         except Exception:  # noqa: BLE001
             continue
     load_all()
+    from reconcile.narrative.render import preload
+
+    preload()    # templates compiled, the .docx skeleton built: once, before the first file
     freeze_startup_objects()
 
 

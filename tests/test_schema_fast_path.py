@@ -207,6 +207,13 @@ def test_a_frame_not_as_declared_is_reported_by_pandera(breakage):
         failures(schema, frame)
 
 
+def test_a_text_column_holding_something_else_is_left_to_pandera():
+    schema, frame = _tiny()
+    frame.cols = frame.cols.with_columns(t=engine.text_array(["1", None, 3]))
+    assert not engine._plan(schema).holds(frame.cols)
+    assert failures(schema, frame) == pandera_failures(schema, frame)
+
+
 @pytest.mark.parametrize("mask", [lambda d: d["missing"] > 0, lambda d: d["a"][:2] > 0,
                                   lambda d: np.where(d["a"] > 1, 1.0, 0.0), lambda d: pd.Series(d["a"] > 1)])
 def test_a_check_that_raises_or_returns_no_row_mask_is_reported_by_pandera(mask):

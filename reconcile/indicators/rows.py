@@ -10,9 +10,10 @@ reported by IND010, never compared silently.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 
 from reconcile.indicators.names import is_cost, item_key, level_key
 from reconcile.indicators.scoring import OP_SYMBOL, scoring_op
@@ -29,8 +30,27 @@ QUAL = "qual"
 FROM_NATURE, FROM_TARGET, ASSUMED, INFERRED_QUAL = "nature", "target", "assumed", "inferred_qual"
 
 
+class _once:
+    """A property computed on first use and kept in the instance (functools'
+    cached_property without its lock, which costs more than these properties do)."""
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class RowReading:
+    """One row's reading. Its fields never change (the parsed values are immutable), so
+    what is derived from them is computed once (cached properties)."""
+
     row: IndicatorRow
     target: IndicatorValue
     actual: IndicatorValue
@@ -42,11 +62,11 @@ class RowReading:
     def name(self) -> str:
         return self.row.level3.value or ""
 
-    @cached_property
+    @_once
     def key(self) -> str:
         return item_key(self.row.level3.value)
 
-    @cached_property
+    @_once
     def cost(self) -> bool:
         return is_cost(self.row.level1.value, self.row.level2.value)
 
@@ -54,17 +74,17 @@ class RowReading:
     def quantitative(self) -> bool:
         return self.op in (">=", "<=", "=")
 
-    @property
+    @_once
     def target_q(self) -> Quantity | None:
         q = self.target.single
         return None if q is None or self.target.is_date else q
 
-    @property
+    @_once
     def actual_q(self) -> Quantity | None:
         q = self.actual.single
         return None if q is None or self.actual.is_date else q
 
-    @property
+    @_once
     def unit_mismatch(self) -> bool:
         t, a = self.target_q, self.actual_q
         if t is None or a is None:
@@ -73,7 +93,7 @@ class RowReading:
             return True
         return bool(t.per and a.per and t.per != a.per)
 
-    @property
+    @_once
     def comparable(self) -> bool:
         return self.quantitative and self.target_q is not None and self.actual_q is not None and not self.unit_mismatch
 
@@ -93,7 +113,32 @@ class RowReading:
         return "定性" if self.op == QUAL else OP_SYMBOL.get(self.op or "", "")
 
 
+# The readings of the check in progress (:func:`readings_shared`): row id → reading.
+_shared: ContextVar[dict[int, RowReading] | None] = ContextVar("reconcile_indicator_readings", default=None)
+
+
+@contextmanager
+def readings_shared():
+    """Within this block each indicator row is read once, whichever rules read it
+    (``run_checks`` holds one around a workbook's checks; rules do not change rows)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def read_row(row: IndicatorRow) -> RowReading:
+    shared = _shared.get()
+    if shared is None:
+        return _read_row(row)
+    reading = shared.get(id(row))
+    if reading is None or reading.row is not row:     # the reading keeps its row alive: ids are not reused
+        reading = shared[id(row)] = _read_row(row)
+    return reading
+
+
+def _read_row(row: IndicatorRow) -> RowReading:
     unit = row.unit.value if row.unit is not None else None
     target = parse_value(row.target.value, unit)
     actual = parse_value(row.actual.value, unit)

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
+from operator import add
 from pathlib import Path
 
 from docx.shared import Cm, Emu, Pt
@@ -73,6 +74,9 @@ _RUN_BREAKS = re.compile(r"([\t\r\n])")
 # Anything that needs more than <w:t>text</w:t>: markup characters, breaks, illegal characters
 _SPECIAL = re.compile(f"[&<>\t\n\r{_ILLEGAL}]")
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
+# Characters other than ASCII and the wide ones of three bytes in UTF-8 (U+2E80–U+FFFF
+# less the surrogates): narrow non-ASCII, surrogates, beyond the BMP
+_NOT_ASCII_OR_BMP_WIDE = re.compile("[\u0080-\u2e7f\ud800-\udfff\U00010000-\U0010ffff]")
 _CORE_LIMIT = 255            # python-docx refuses longer core properties
 
 
@@ -241,6 +245,10 @@ def _column_facts(column: tuple[str, ...]) -> tuple[bool, int]:
         return (all(map(_NUMERIC.match, filter(None, column))), max(map(_shown, column), default=0))
     numeric = _NUMERIC_COLUMN.fullmatch(joined) is not None
     if not joined.isascii():
+        if _NOT_ASCII_OR_BMP_WIDE.search(joined) is None:
+            # ASCII (1 byte in UTF-8) and wide characters of three bytes only: a cell's
+            # width is (characters + bytes) / 2, no character looked at in Python
+            return numeric, max(map(add, map(len, column), map(len, joined.encode("utf-8").split(b"\0")))) // 2
         joined = _WIDE.sub("..", joined)
     return numeric, max(map(len, joined.split("\0")))
 
@@ -351,7 +359,9 @@ class _Skeleton:
     stamp: tuple[int, int]    # DOS time and date of every entry
 
     def document_xml(self, narrative: Narrative) -> bytes:
-        return (self.head + _body_xml(narrative) + self.tail).encode("utf-8")
+        # the body encoded alone and joined as bytes: the same bytes, without first
+        # copying the whole (wide-character) text once more around the head and tail
+        return b"".join((self.head.encode("utf-8"), _body_xml(narrative).encode("utf-8"), self.tail.encode("utf-8")))
 
     def core_xml(self, title: str, author: str) -> bytes:
         a, b, c = self.core

@@ -40,5 +40,6 @@ def section(ctx: Context) -> list[Paragraph]:
 
 
 def expenditure_table(ctx: Context) -> list[list[str]]:
-    return [[r.code_str, r.name.value or "", *money.change_cells(ctx, KEY, r)]
+    cells = money.change_cells_for(ctx, KEY)
+    return [[r.code_str, r.name.value or "", *cells(r)]
             for r in money.table_rows(ctx.model.expenditure) if r.name.value or r.code_str]

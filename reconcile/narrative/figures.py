@@ -78,10 +78,40 @@ class Change(NamedTuple):
         return self.stated_delta is not None or self.stated_rate is not None
 
 
+class Weighed(NamedTuple):
+    """The numbers of a comparison (:func:`weigh`), before any text: ``cur``/``prev``
+    as compared (``prev`` 0 when implied), ``delta`` and ``rate`` recomputed (None
+    where the basis has none), the stated 增减额 / 增减率 when they are wrong."""
+
+    name: str
+    basis: str
+    cur: Decimal | None
+    prev: Decimal | None
+    delta: Decimal | None = None
+    rate: Decimal | None = None
+    stated_delta: Decimal | None = None
+    stated_rate: Decimal | None = None
+    pending: bool = False
+
+    @property
+    def corrected(self) -> bool:
+        return self.stated_delta is not None or self.stated_rate is not None
+
+
 def compare(name: str, cur: Num | None, prev: Num | None, *, delta: Num | None = None,
             rate: Num | None = None, unit: str = "万元", config: Config, pending: bool = False,
             implied_prev: Decimal | None = None) -> Change:
-    """The clause comparing ``cur`` with ``prev``, recomputed; stated delta/rate checked.
+    """The clause comparing ``cur`` with ``prev``, recomputed; stated delta/rate checked
+    (:func:`weigh`, then :func:`clause`)."""
+    return clause(weigh(name, cur, prev, delta=delta, rate=rate, unit=unit, config=config, pending=pending,
+                        implied_prev=implied_prev))
+
+
+def weigh(name: str, cur: Num | None, prev: Num | None, *, delta: Num | None = None,
+          rate: Num | None = None, unit: str = "万元", config: Config, pending: bool = False,
+          implied_prev: Decimal | None = None) -> Weighed:
+    """The numbers of the comparison of ``cur`` with ``prev`` (text by :func:`clause`,
+    only where it is used).
 
     implied_prev: when 上年数 is blank, what the total implies for it (total − Σ filled
     siblings), or None when nothing is implied. Only used to decide between "上年无此项"
@@ -89,29 +119,45 @@ def compare(name: str, cur: Num | None, prev: Num | None, *, delta: Num | None =
     """
     c = cur.value if cur is not None else None
     p = prev.value if prev is not None else None
-    if c is None and p is None:
-        return Change(name, None, None, "none", pending=pending)
     if c is None:
-        return Change(name, None, amount(p), "no_cur", pending=pending)
+        return Weighed(name, "none" if p is None else "no_cur", None, p, pending=pending)
     if p is None:
         zero = implied_prev is not None and abs(implied_prev) <= amount_tolerance(config, unit)
         if not zero:
-            return Change(name, amount(c), None, "no_prev", pending=pending)
+            return Weighed(name, "no_prev", c, None, pending=pending)
         p = Decimal(0)
     d = c - p
     if p == 0:
-        return Change(name, amount(c), amount(p), "new", direction(d), amount(abs(d)), pending=pending)
+        return Weighed(name, "new", c, p, d, pending=pending)
     r = change_rate(c, p)
     assert r is not None
     stated_delta = stated_rate = None
     sd = delta.value if delta is not None else None
     if sd is not None and sd != d and not amounts_match(sd, d, config, unit):   # equal: within any tolerance
-        stated_delta = Stated(direction(sd), format_amount(abs(sd)))
+        stated_delta = sd
     sr = rate.value if rate is not None else None
     if sr is not None and compare_rate(sr, r, rate.decimals) == RateCheck.WRONG:
-        stated_rate = Stated(direction(sr), format_amount(abs(sr)))
-    return Change(name, format_amount(c), format_amount(p), "compare", direction(d), format_amount(abs(d)),
-                  format_rate(abs(r)), stated_delta, stated_rate, pending)
+        stated_rate = sr
+    return Weighed(name, "compare", c, p, d, r, stated_delta, stated_rate, pending)
+
+
+def clause(w: Weighed) -> Change:
+    """The comparison's figures as the text states them."""
+    basis, c, p, pending = w.basis, w.cur, w.prev, w.pending
+    if basis == "none":
+        return Change(w.name, None, None, "none", pending=pending)
+    if basis == "no_cur":
+        return Change(w.name, None, amount(p), "no_cur", pending=pending)
+    if basis == "no_prev":
+        return Change(w.name, amount(c), None, "no_prev", pending=pending)
+    d = w.delta
+    if basis == "new":
+        return Change(w.name, amount(c), amount(p), "new", direction(d), amount(abs(d)), pending=pending)
+    sd, sr = w.stated_delta, w.stated_rate
+    return Change(w.name, format_amount(c), format_amount(p), "compare", direction(d), format_amount(abs(d)),
+                  format_rate(abs(w.rate)),
+                  Stated(direction(sd), format_amount(abs(sd))) if sd is not None else None,
+                  Stated(direction(sr), format_amount(abs(sr))) if sr is not None else None, pending)
 
 
 def implied_blank(total: Num | None, siblings: Iterable[Num | None]) -> Decimal | None:

@@ -25,8 +25,9 @@ def section(ctx: Context) -> list[Paragraph]:
 
 def income_table(ctx: Context) -> list[list[str]]:
     rows = []
+    cells = money.change_cells_for(ctx, KEY)
     for r in money.table_rows(ctx.model.income):
         if r.name:
             label = say(T, "sub_label", name=r.name) if r.is_sub else r.name
-            rows.append([label, *money.change_cells(ctx, KEY, r)])
+            rows.append([label, *cells(r)])
     return rows

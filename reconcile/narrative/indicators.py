@@ -19,7 +19,7 @@ from reconcile.model import IndicatorRow
 from reconcile.narrative.context import Context
 from reconcile.narrative.document import Paragraph, body, heading, table
 from reconcile.narrative.figures import count
-from reconcile.narrative.render import say
+from reconcile.narrative.render import say, say_shipped, shipped
 from reconcile.reference.indicator_hierarchy import NATURE_ALIASES
 from reconcile.text import normalize_label
 
@@ -119,7 +119,9 @@ def section(ctx: Context) -> list[Paragraph]:
         item = Unmet(r.label or (r.level2.value or ""), with_unit(r.target.value, unit), with_unit(r.actual.value, unit),
                      r.deviation.value if r.deviation is not None else None, ctx.doubts.row(sheet, r.row))
         out.append(body(say(T, "unmet", index=i, item=item), item.pending))
-    out.append(table(say(T, "indicator_table_caption"), [_header(), *(_table_row(ctx, r, o) for r, o in results)]))
+    say_outcome = say_shipped if shipped(T) else say
+    out.append(table(say(T, "indicator_table_caption"),
+                     [_header(), *(_table_row(ctx, r, o, sheet, say_outcome) for r, o in results)]))
     return out
 
 
@@ -127,9 +129,10 @@ def _header() -> list[str]:
     return [c.strip() for c in say(T, "indicator_table_header").split("|")]
 
 
-def _table_row(ctx: Context, r: IndicatorRow, result: str) -> list[str]:
+def _table_row(ctx: Context, r: IndicatorRow, result: str, sheet: str | None, say_outcome) -> list[str]:
     unit = r.unit.value if r.unit is not None else None
-    pending = ctx.doubts.row(ctx.sheet("indicators"), r.row)
+    pending = ctx.doubts.row(sheet, r.row)
     return [r.level1.value or "", r.level2.value or "", r.label, with_unit(r.target.value, unit),
             with_unit(r.actual.value, unit), count(r.weight.value if r.weight else None) or "",
-            count(r.score.value if r.score else None) or "", say(T, "outcome", result=result, pending=pending)]
+            count(r.score.value if r.score else None) or "",
+            say_outcome(T, "outcome", result=result, pending=pending)]

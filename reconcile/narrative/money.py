@@ -4,12 +4,14 @@ last year, and the table rows with stated amounts and recomputed changes."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from reconcile.model import ExpenditureRow, IncomeRow
 from reconcile.narrative.context import Context
 from reconcile.narrative.document import Paragraph, body, heading, table
-from reconcile.narrative.figures import Change, compare, implied_blank, table_amount
-from reconcile.narrative.render import say
+from reconcile.narrative.figures import Change, clause, compare, implied_blank, weigh
+from reconcile.narrative.render import say, say_shipped, shipped
+from reconcile.numbers import format_rate
 
 Row = IncomeRow | ExpenditureRow
 
@@ -70,13 +72,45 @@ def header(template: str) -> list[str]:
     return [cell.strip() for cell in say(template, "table_header").split("|")]
 
 
+class _Remark(NamedTuple):
+    """What the shipped ``remark`` macro reads of a :class:`Change` (few distinct
+    values: its text is rendered once per process, see :func:`say_shipped`)."""
+
+    basis: str
+    corrected: bool
+
+
 def change_cells(ctx: Context, sheet_key: str, row: Row) -> list[str]:
     """本年数, 上年数, the recomputed 增减额 and 增减率 (signed), and the 备注."""
-    ch = compare("", row.cur, row.prev, delta=row.delta, rate=row.rate, unit=ctx.unit(sheet_key), config=ctx.config)
-    c = row.cur.value if row.cur is not None else None
-    p = row.prev.value if row.prev is not None else None
-    basis = ch.basis
-    d = table_amount(c - p) if (basis == "compare" or basis == "new") and c is not None and p is not None else ""
-    r = ("-" if ch.direction == "减少" else "") + ch.rate if basis == "compare" and ch.rate else ""
-    remark = say("common.j2", "remark", ch=ch, pending_row=in_doubt(ctx, sheet_key, row))
-    return [table_amount(c), table_amount(p), d, r, remark]
+    return change_cells_for(ctx, sheet_key)(row)
+
+
+def change_cells_for(ctx: Context, sheet_key: str) -> Callable[[Row], list[str]]:
+    """:func:`change_cells` for the rows of one table: what is the same for every row
+    (unit, sheet, whether the shipped 备注 applies) looked up once, each distinct 备注
+    rendered once; amounts in table form (two decimals, :func:`figures.table_amount`)."""
+    unit, config, sheet, doubts = ctx.unit(sheet_key), ctx.config, ctx.sheet(sheet_key), ctx.doubts
+    remarks: dict[tuple, str] | None = {} if shipped("common.j2") else None
+
+    def cells(row: Row) -> list[str]:
+        w = weigh("", row.cur, row.prev, delta=row.delta, rate=row.rate, unit=unit, config=config)
+        basis = w.basis
+        pending_row = doubts.row(sheet, row.row, recomputed=(row.delta, row.rate))
+        if remarks is None:    # an edited template may read any figure of the clause
+            remark = say("common.j2", "remark", ch=clause(w), pending_row=pending_row)
+        else:
+            key = (basis, w.corrected, pending_row)
+            remark = remarks.get(key)
+            if remark is None:
+                remark = remarks[key] = say_shipped("common.j2", "remark", ch=_Remark(basis, w.corrected),
+                                                    pending_row=pending_row)
+        if basis == "compare":     # cur and prev given, prev not 0: delta = cur - prev
+            return [format_rate(w.cur), format_rate(w.prev), format_rate(w.delta),
+                    ("-" if w.delta < 0 else "") + format_rate(abs(w.rate)), remark]
+        if basis == "new":         # prev given as 0
+            return [format_rate(w.cur), format_rate(w.prev), format_rate(w.delta), "", remark]
+        cur, prev = row.cur, row.prev
+        return [format_rate(cur.value if cur is not None else None),
+                format_rate(prev.value if prev is not None else None), "", "", remark]
+
+    return cells

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from reconcile.findings import Finding, Severity
 from reconcile.indicators.names import (
@@ -198,6 +199,7 @@ def _value_key(r: RowReading) -> tuple:
     return ("t", normalize_label(t.raw))
 
 
+@lru_cache(maxsize=4096)
 def _count_in(key: str) -> re.Pattern:
     return re.compile(re.escape(key) + rf"(?P<q>(?:{NUMBER_PATTERN})\s*[\u4e00-\u9fff%]{{0,2}})")
 
@@ -233,13 +235,16 @@ def duplicates(model: WorkbookModel, ctx) -> Iterator[Finding]:
     # A count named inside another indicator's text ("…破获毒品刑事案件 20 起…") against its own row (10).
     reported: set[tuple[int, int]] = set()
     targets = [normalize_label(r.row.target.value) for r in readings]
+    everything = "\0".join(targets)     # a name found nowhere (the usual case) needs no pairs
     for own in readings:
         q = own.target_q
-        if own.cost or q is None or len(own.key) < 4:
+        if own.cost or q is None or len(own.key) < 4 or own.key not in everything:
             continue
-        pattern = _count_in(own.key)
+        key = own.key
+        pattern = _count_in(key)
         for other, target in zip(readings, targets):
-            if other is own or other.cost or other.key == own.key or other.row.target.blank:
+            # the pattern starts with the name itself: a text without it cannot match
+            if key not in target or other is own or other.cost or other.key == key or other.row.target.blank:
                 continue
             m = pattern.search(target)
             if m is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from reconcile.config import DEFAULT, Config
 from reconcile.findings import Finding, Severity
+from reconcile.indicators.rows import readings_shared
 from reconcile.model import WorkbookModel
 from reconcile.rules import load_all
 from reconcile.rules.catalogue import CHECKS, RULES
@@ -48,21 +49,22 @@ def run_checks(model: WorkbookModel, ctx: CheckContext | None = None) -> list[Fi
     load_all()
     ctx = ctx or CheckContext()
     findings: list[Finding] = []
-    for chk in CHECKS:
-        if chk.scope != "file":
-            continue
-        if all(rule.code in ctx.config.disabled for rule in chk.rules):
-            continue
-        try:
-            findings.extend(chk.func(model, ctx))
-        except Exception as exc:  # noqa: BLE001 - one broken check must not hide the rest
-            codes = "/".join(r.code for r in chk.rules)
-            findings.append(Finding(
-                rule=chk.rules[0].code if chk.rules else "INTERNAL",
-                severity=Severity.INFO,
-                sheet=None, cell=None, row_label="",
-                message=f"{codes} 核对时发生内部错误，未能完成：{type(exc).__name__}: {exc}",
-            ))
+    with readings_shared():     # indicator rows read once for all the indicator rules
+        for chk in CHECKS:
+            if chk.scope != "file":
+                continue
+            if all(rule.code in ctx.config.disabled for rule in chk.rules):
+                continue
+            try:
+                findings.extend(chk.func(model, ctx))
+            except Exception as exc:  # noqa: BLE001 - one broken check must not hide the rest
+                codes = "/".join(r.code for r in chk.rules)
+                findings.append(Finding(
+                    rule=chk.rules[0].code if chk.rules else "INTERNAL",
+                    severity=Severity.INFO,
+                    sheet=None, cell=None, row_label="",
+                    message=f"{codes} 核对时发生内部错误，未能完成：{type(exc).__name__}: {exc}",
+                ))
     return finalize(findings, ctx.config)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 import pandera.pandas as pa
 
@@ -33,9 +34,9 @@ class StaffRow:
 
 
 COLUMNS = Columns(
-    numbers={"quota": lambda r: r.quota, "active": lambda r: r.active},
-    texts={"category": lambda r: r.category},
-    flags={"total": lambda r: r.is_total},
+    numbers={"quota": attrgetter("quota"), "active": attrgetter("active")},
+    texts={"category": attrgetter("category")},
+    flags={"total": attrgetter("is_total")},
 )
 
 

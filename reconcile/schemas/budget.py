@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 import pandera.pandas as pa
@@ -26,11 +27,11 @@ from reconcile.schemas.engine import (
 )
 
 COLUMNS = Columns(
-    numbers={"initial": lambda r: r.initial, "full": lambda r: r.full, "executed": lambda r: r.executed,
-             "rate": lambda r: r.rate, "weight": lambda r: r.weight, "score": lambda r: r.score},
+    numbers={"initial": attrgetter("initial"), "full": attrgetter("full"), "executed": attrgetter("executed"),
+             "rate": attrgetter("rate"), "weight": attrgetter("weight"), "score": attrgetter("score")},
     decimals=("rate", "score"),
-    texts={"label": lambda r: r.label},
-    flags={"total": lambda r: r.is_total, "sub": lambda r: r.is_sub},
+    texts={"label": attrgetter("label")},
+    flags={"total": attrgetter("is_total"), "sub": attrgetter("is_sub")},
 )
 SUM_COLUMNS = ("initial", "full", "executed")
 

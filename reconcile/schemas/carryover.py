@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 
 import pandera.pandas as pa
 
@@ -21,10 +22,10 @@ from reconcile.schemas.engine import (
 )
 
 COLUMNS = Columns(
-    numbers={"opening": lambda r: r.opening, "income": lambda r: r.income, "expense": lambda r: r.expense,
-             "closing": lambda r: r.closing},
-    texts={"label": lambda r: r.label},
-    flags={"total": lambda r: r.is_total},
+    numbers={"opening": attrgetter("opening"), "income": attrgetter("income"), "expense": attrgetter("expense"),
+             "closing": attrgetter("closing")},
+    texts={"label": attrgetter("label")},
+    flags={"total": attrgetter("is_total")},
 )
 PARTS = ("opening", "income", "expense")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 import pandera.pandas as pa
@@ -36,11 +37,11 @@ from reconcile.schemas.engine import (
 )
 
 COLUMNS = Columns(
-    numbers={"cur": lambda r: r.cur, "prev": lambda r: r.prev, "delta": lambda r: r.delta, "rate": lambda r: r.rate,
-             "basic": lambda r: r.basic, "project": lambda r: r.project},
+    numbers={"cur": attrgetter("cur"), "prev": attrgetter("prev"), "delta": attrgetter("delta"), "rate": attrgetter("rate"),
+             "basic": attrgetter("basic"), "project": attrgetter("project")},
     decimals=("rate",),
-    texts={"code": lambda r: r.code_str, "name": lambda r: normalize_name(r.name.value) if r.name.value else None},
-    flags={"total": lambda r: r.is_total, "sub": lambda r: r.is_sub},
+    texts={"code": attrgetter("code_str"), "name": lambda r: normalize_name(r.name.value) if r.name.value else None},
+    flags={"total": attrgetter("is_total"), "sub": attrgetter("is_sub")},
 )
 SUM_COLUMNS = ("cur", "prev")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 import pandera.pandas as pa
@@ -23,10 +24,10 @@ from reconcile.schemas.engine import (
 )
 
 COLUMNS = Columns(
-    numbers={"cur": lambda r: r.cur, "prev": lambda r: r.prev, "delta": lambda r: r.delta, "rate": lambda r: r.rate},
+    numbers={"cur": attrgetter("cur"), "prev": attrgetter("prev"), "delta": attrgetter("delta"), "rate": attrgetter("rate")},
     decimals=("rate",),
-    texts={"label": lambda r: r.name},
-    flags={"total": lambda r: r.is_total, "sub": lambda r: r.is_sub},
+    texts={"label": attrgetter("name")},
+    flags={"total": attrgetter("is_total"), "sub": attrgetter("is_sub")},
 )
 SUM_COLUMNS = ("cur", "prev")
 
