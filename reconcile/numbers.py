@@ -98,10 +98,12 @@ class _FloatParts(dict):
     """Float cell → (value, decimals) of :func:`number_parts`, computed once per distinct
     float (amounts repeat: totals, a year's figures in next year's return) and shared
     (Decimals are immutable). Only floats within ±1e15 (not NaN) are asked for; the
-    table is emptied when it grows large."""
+    table is emptied when it grows large (:attr:`LIMIT` entries)."""
+
+    LIMIT = 1 << 14
 
     def __missing__(self, raw: float) -> tuple[Decimal, int]:
-        if len(self) >= 65536:
+        if len(self) >= self.LIMIT:
             self.clear()
         value, decimals, _ = number_parts(raw)
         self[raw] = parts = (value, decimals)

@@ -123,7 +123,7 @@ class NumberTexts(dict):
     remembered: formatting a float costs ten look-ups, and amounts recur within and
     across workbooks. Zero is not remembered (0.0 and -0.0 are one key, "0" and "-0")."""
 
-    LIMIT = 1 << 15
+    LIMIT = 1 << 13
 
     def __missing__(self, number) -> str:
         text = f"{float(number):.16G}"
