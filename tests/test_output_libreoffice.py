@@ -26,6 +26,17 @@ def _soffice() -> str:
     return found
 
 
+def _convert(soffice: str, tmp_path, target: str, out_dir, files: list) -> subprocess.CompletedProcess:
+    """LibreOffice (its own profile under tmp_path) converts ``files`` to ``target``
+    into ``out_dir``."""
+    profile = (tmp_path / "lo_profile").as_uri()
+    return subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(out_dir), *map(str, files)],
+        capture_output=True, text=True, timeout=180,
+    )
+
+
 @pytest.mark.slow
 def test_libreoffice_converts_outputs(tmp_path):
     soffice = _soffice()
@@ -35,13 +46,7 @@ def test_libreoffice_converts_outputs(tmp_path):
     out = tmp_path / "out"
     run_batch([src], out)
     pdf_dir = tmp_path / "pdf"
-    profile = (tmp_path / "lo_profile").as_uri()
-    proc = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(pdf_dir),
-         str(out / "公安局_核对.xlsx"), str(out / "汇总.xlsx")],
-        capture_output=True, text=True, timeout=180,
-    )
+    proc = _convert(soffice, tmp_path, "pdf", pdf_dir, [out / "公安局_核对.xlsx", out / "汇总.xlsx"])
     for name in ("公安局_核对.pdf", "汇总.pdf"):
         pdf = pdf_dir / name
         assert pdf.is_file(), f"{name} not produced: {proc.stdout} {proc.stderr}"
@@ -72,13 +77,8 @@ def test_libreoffice_reads_rich_shaped_text_as_text(tmp_path):
     out = tmp_path / "out"
     run_batch([src], out)
     csv_dir = tmp_path / "csv"
-    profile = (tmp_path / "lo_profile").as_uri()
-    proc = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(csv_dir),
-         str(out / "公安局_核对.xlsx"), str(out / "汇总.xlsx")],
-        capture_output=True, text=True, timeout=180,
-    )
+    proc = _convert(soffice, tmp_path, "csv:Text - txt - csv (StarCalc):44,34,76", csv_dir,
+                    [out / "公安局_核对.xlsx", out / "汇总.xlsx"])
     for name in ("公安局_核对.csv", "汇总.csv"):
         table = csv_dir / name
         assert table.is_file(), f"{name} not produced: {proc.stdout} {proc.stderr}"
