@@ -18,6 +18,7 @@ Everything is seeded: the same ``seed`` gives byte-for-byte the same numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -193,11 +194,18 @@ def file_name(spec: Spec) -> str:
     return f"{spec.index + 1:04d}_{spec.unit}{suffix}.xlsx"
 
 
-def generate(folder: Path, n: int, seed: int = 1, prior_share: float = 0.05) -> list[tuple[Path, Spec]]:
-    """Write the batch into ``folder``; return (path, spec) per workbook."""
+def generate(folder: Path, n: int, seed: int = 1, prior_share: float = 0.05,
+             error_share: float | None = None, error_seed: int = 0) -> list[tuple[Path, Spec]]:
+    """Write the batch into ``folder``; return (path, spec) per workbook. With
+    ``error_share`` each workbook gets each error family with that probability instead
+    (drawn from ``random.Random(error_seed)``, workbook by workbook, family by family):
+    the tests' batches with many errors."""
     folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(error_seed)
     out = []
     for spec in make_specs(n, seed, prior_share):
+        if error_share is not None:
+            spec = dataclasses.replace(spec, errors=tuple(f for f in FAMILIES if rng.random() < error_share))
         path = folder / file_name(spec)
         write_spec(path, spec)
         out.append((path, spec))

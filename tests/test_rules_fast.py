@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from benchmarks.compare_findings import perturb
-from benchmarks.synth import FAMILIES, file_name, make_specs, write_spec
+from benchmarks.synth import generate
 from reconcile.indicators.rows import _read_row, read_row, readings_shared, where
 from reconcile.indicators.values import parse_value
 from reconcile.model import Num
@@ -32,12 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def paths(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rules_fast")
-    rng = random.Random(5)
-    out = []
-    for spec in make_specs(10, seed=21, prior_share=0.3):
-        spec = dataclasses.replace(spec, errors=tuple(f for f in FAMILIES if rng.random() < 0.5))
-        write_spec(folder / file_name(spec), spec)
-        out.append(folder / file_name(spec))
+    out = [p for p, _ in generate(folder, 10, seed=21, prior_share=0.3, error_share=0.5, error_seed=5)]
     return out + sorted((ROOT / "examples").glob("*.xlsx"))
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from benchmarks.synth import FAMILIES, file_name, make_specs, write_spec
+from benchmarks.synth import generate
 from reconcile.batch import facts_of
 from reconcile.config import DEFAULT
 from reconcile.reading.workbook import read_workbook
@@ -34,13 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fast_path")
-    rng = random.Random(3)
-    paths = []
-    for spec in make_specs(14, seed=9, prior_share=0.3):
-        # every error family in about half of the files
-        spec = dataclasses.replace(spec, errors=tuple(f for f in FAMILIES if rng.random() < 0.5))
-        write_spec(folder / file_name(spec), spec)
-        paths.append(folder / file_name(spec))
+    # every error family in about half of the files
+    paths = [p for p, _ in generate(folder, 14, seed=9, prior_share=0.3, error_share=0.5, error_seed=3)]
     paths += sorted((ROOT / "examples").glob("*.xlsx"))
     paths.append(write_good(folder / "good.xlsx"))
     paths.append(money_workbooks.write(folder, money_workbooks.sheets(
